@@ -1,0 +1,31 @@
+//! HTTP and API tests of the organization plugin through `Auth::handle`, on the in-memory adapter, and
+//! concurrency tests on `PostgreSQL` and `MySQL` (`db::`).
+
+// `cfg(test)` lets clippy treat the helpers as test code (unwrap, indexing).
+#[cfg(test)]
+mod api;
+#[cfg(test)]
+mod backends;
+#[cfg(test)]
+mod bad_input;
+#[cfg(test)]
+mod db;
+#[cfg(test)]
+mod harness;
+#[cfg(test)]
+mod invitations;
+#[cfg(test)]
+mod members;
+#[cfg(test)]
+mod organization;
+#[cfg(test)]
+mod organization_hooks;
+#[cfg(test)]
+mod roles;
+#[cfg(test)]
+mod team_hooks;
+#[cfg(test)]
+mod teams;
+
+#[cfg(test)]
+pub(crate) use harness::Harness;
