@@ -536,9 +536,11 @@ impl OrganizationApi {
         Ok((organization, team, user))
     }
 
-    /// Puts `user_id` in `team_id` if the team has fewer than `maximum` members: reserves a seat on
-    /// `memberCount`, then writes the membership (keyed by `membershipKey`), releasing the seat when the
-    /// write fails or finds the user already there.
+    /// Puts `user_id` in `team_id` if the team has fewer than `maximum` members. One transaction
+    /// reserves a seat on `memberCount` and writes the membership (keyed by `membershipKey`): the seat
+    /// row stays locked until the membership is written, so a write that fails (the user is already
+    /// there, a hook cancels) gives the seat back atomically and never makes a concurrent add see a
+    /// full team that is not.
     pub(crate) async fn join_team_within(
         &self,
         team_id: &str,
@@ -552,13 +554,6 @@ impl OrganizationApi {
         self.sync_member_count(team_id).await?;
         let maximum = i64::try_from(maximum).unwrap_or(i64::MAX);
         let seat = Where::eq("id", team_id).and(Where::cmp("memberCount", Op::Lt, maximum));
-        let reserved = self
-            .store()
-            .increment::<Team>(&seat, "memberCount", 1, Row::new())
-            .await?;
-        if reserved.is_none() {
-            return Err(ApiError::forbidden(codes::TEAM_MEMBER_LIMIT_REACHED));
-        }
         let team_member = TeamMember {
             team_id: team_id.to_owned(),
             user_id: user_id.to_owned(),
@@ -566,21 +561,31 @@ impl OrganizationApi {
             created_at: Some(self.now()),
             id: self.new_id(),
         };
-        let created = self.store().create(team_member).await;
-        if !matches!(created, Ok(Some(_))) {
-            self.release_seats(team_id, 1).await?;
-        }
-        match created {
-            Ok(Some(created)) => Ok(created),
-            Ok(None) => Err(ApiError::message_only(
-                StatusCode::BAD_REQUEST,
-                "Failed to create team member: cancelled by a database hook",
-            )),
+        let joined = self
+            .store()
+            .transaction(move |tx| {
+                Box::pin(async move {
+                    let reserved = tx
+                        .increment::<Team>(&seat, "memberCount", 1, Row::new())
+                        .await?;
+                    if reserved.is_none() {
+                        return Err(ApiError::forbidden(codes::TEAM_MEMBER_LIMIT_REACHED));
+                    }
+                    tx.create(team_member).await?.ok_or_else(|| {
+                        ApiError::message_only(
+                            StatusCode::BAD_REQUEST,
+                            "Failed to create team member: cancelled by a database hook",
+                        )
+                    })
+                })
+            })
+            .await;
+        match joined {
             Err(err) if err.adapter_kind() == Some(AdapterErrorKind::UniqueViolation) => self
                 .existing_team_member(team_id, user_id, &key)
                 .await?
                 .ok_or(err),
-            Err(err) => Err(err),
+            joined => joined,
         }
     }
 
