@@ -25,6 +25,8 @@ pub struct Endpoint {
     pub(crate) handler: Handler,
     /// Media types a body may have; checked (with JSON syntax) before any hook runs, as upstream does.
     pub(crate) media_types: &'static [&'static str],
+    /// Whether the handler reads and checks the body itself (see [`Endpoint::own_body_checks`]).
+    pub(crate) own_body_checks: bool,
 }
 
 impl Endpoint {
@@ -39,7 +41,16 @@ impl Endpoint {
             path: path.into(),
             handler: Arc::new(move |req| Box::pin(handler(req))),
             media_types: &["application/json"],
+            own_body_checks: false,
         }
+    }
+
+    /// Leaves the media type and JSON syntax checks to the handler: the core does not answer a bad body
+    /// with its own error JSON before the handler runs. For protocols with their own error bodies (SCIM).
+    #[must_use]
+    pub fn own_body_checks(mut self) -> Self {
+        self.own_body_checks = true;
+        self
     }
 
     /// Sets the media types a request body may have (default: `application/json`).

@@ -125,6 +125,18 @@ impl Fields {
         }
     }
 
+    /// An optional JSON document (backends without a JSON type may hand back its text).
+    pub fn opt_json(&mut self, field: &str) -> Result<Option<serde_json::Value>, AdapterError> {
+        match self.row.take(field) {
+            Some(Value::Json(v)) => Ok(Some(v)),
+            Some(Value::String(s)) => serde_json::from_str(&s)
+                .map(Some)
+                .map_err(|_| self.missing(field, "a JSON document")),
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => Err(self.missing(field, "a JSON document or null")),
+        }
+    }
+
     /// A required boolean.
     pub fn bool(&mut self, field: &str) -> Result<bool, AdapterError> {
         match self.row.take(field) {

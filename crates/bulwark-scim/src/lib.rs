@@ -1,0 +1,70 @@
+//! Bulwark's SCIM 2.0 provisioning plugin: identity providers (Okta, Microsoft Entra ID, Google
+//! Workspace, `OneLogin`) create, update, deactivate and delete users of a Bulwark host over
+//! `{basePath}/scim/v2`.
+//!
+//! Register it with `Auth::builder().plugin(scim(ScimOptions::default()))`. Bearer credentials come from
+//! provider tokens minted by signed-in users (`POST /scim/generate-token`, stored hashed by default),
+//! connections defined in code with static credentials, or an application verifier (see
+//! [`options`]). The wire protocol is upstream v1.7.1's, which is RFC 7644's: `application/scim+json`,
+//! SCIM error bodies everywhere, `201` with `Location`, `PATCH` answering `200` with the resource.
+
+pub mod credentials;
+pub mod error;
+pub mod models;
+pub mod options;
+mod routes;
+pub mod schema;
+
+use std::sync::Arc;
+
+use bulwark_core::error::ConfigError;
+use bulwark_core::{AuthBuilder, BuildError, Plugin};
+
+pub use credentials::{Principal, Scope, Scopes};
+pub use error::ScimError;
+pub use options::ScimOptions;
+
+/// The SCIM plugin (upstream id `scim`).
+#[derive(Clone, Debug)]
+pub struct ScimPlugin {
+    options: ScimOptions,
+}
+
+/// The SCIM plugin with `options`.
+pub fn scim(options: ScimOptions) -> ScimPlugin {
+    ScimPlugin { options }
+}
+
+impl ScimPlugin {
+    /// The options the plugin was created with.
+    pub fn options(&self) -> &ScimOptions {
+        &self.options
+    }
+}
+
+impl Plugin for ScimPlugin {
+    fn id(&self) -> &'static str {
+        "scim"
+    }
+
+    fn build(&self, auth: &mut AuthBuilder) -> Result<(), BuildError> {
+        let problems = self.options.problems();
+        if !problems.is_empty() {
+            return Err(BuildError::new(
+                problems
+                    .into_iter()
+                    .map(|reason| ConfigError::Invalid {
+                        option: "scim",
+                        reason,
+                    })
+                    .collect(),
+            ));
+        }
+        for model in schema::models() {
+            auth.model(model);
+        }
+        routes::register(auth, &Arc::new(self.options.clone()));
+        auth.insert_extension(self.options.clone());
+        Ok(())
+    }
+}

@@ -1,0 +1,423 @@
+//! The plugin's options: where bearer credentials come from and how the provider tokens of upstream's
+//! v1.6 line are stored and issued.
+//!
+//! Three credential sources can be combined: provider tokens minted by signed-in users through
+//! `POST /scim/generate-token` (v1.6.30's model, [`ScimOptions::store_scim_token`] and the options
+//! around it), connections defined in code with static bearer credentials (v1.7.1's `connections`), and
+//! an application verifier that resolves any other bearer token ([`ScimOptions::verify_bearer_token`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use bulwark_core::ApiError;
+use bulwark_core::adapter::BoxFuture;
+use bulwark_core::models::User;
+use bulwark_organization::models::Member;
+use time::OffsetDateTime;
+
+use crate::credentials::{Scopes, VerifiedBearer};
+
+/// A function over a token secret (a custom hash or encryption).
+pub type SecretFn = Arc<dyn Fn(&str) -> String + Send + Sync>;
+/// Reverses a custom encryption (`None` when the stored value does not decrypt).
+pub type DecryptFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// How the secret part of a provider token is stored in `scimProvider.scimToken` (upstream's
+/// `storeSCIMToken`). Bulwark's default is [`TokenStorage::Hashed`]; upstream's is plain text.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub enum TokenStorage {
+    /// As issued (upstream's default; readable by anyone who can read the table).
+    Plain,
+    /// `base64url(SHA-256(secret))`, unpadded: the token cannot be recovered from the database.
+    #[default]
+    Hashed,
+    /// XChaCha20-Poly1305 under the auth secret, in upstream's format (recoverable by the server).
+    Encrypted,
+    /// An application hash: the stored value is `hash(secret)`.
+    CustomHash(SecretFn),
+    /// Application encryption: the stored value is `encrypt(secret)`; `decrypt` reverses it.
+    CustomEncryption {
+        /// Turns the secret into the stored value.
+        encrypt: SecretFn,
+        /// Turns the stored value back into the secret (`None` when it cannot).
+        decrypt: DecryptFn,
+    },
+}
+
+impl fmt::Debug for TokenStorage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Plain => "Plain",
+            Self::Hashed => "Hashed",
+            Self::Encrypted => "Encrypted",
+            Self::CustomHash(_) => "CustomHash",
+            Self::CustomEncryption { .. } => "CustomEncryption",
+        })
+    }
+}
+
+/// A provider defined in code (upstream's `defaultSCIM`): its token is accepted without a database row.
+#[derive(Clone)]
+pub struct DefaultScimProvider {
+    /// The provider id the token names.
+    pub provider_id: String,
+    /// The secret part of the token, as issued.
+    pub scim_token: String,
+    /// The organization the provider provisions into, if any.
+    pub organization_id: Option<String>,
+}
+
+impl fmt::Debug for DefaultScimProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DefaultScimProvider")
+            .field("provider_id", &self.provider_id)
+            .field("scim_token", &"[redacted]")
+            .field("organization_id", &self.organization_id)
+            .finish()
+    }
+}
+
+/// A bearer credential of a code-defined connection (upstream v1.7.1's `connections[].credentials[]`).
+#[derive(Clone)]
+pub struct StaticCredential {
+    /// The credential's id (recorded in the audit trail; never the token).
+    pub id: String,
+    /// The bearer token: non-empty, without whitespace, unique across all connections.
+    pub token: String,
+    /// What the credential may do (all four scopes by default).
+    pub scopes: Scopes,
+    /// When the credential stops working, if ever.
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+impl StaticCredential {
+    /// A credential with every scope that never expires.
+    pub fn new(id: impl Into<String>, token: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            token: token.into(),
+            scopes: Scopes::all(),
+            expires_at: None,
+        }
+    }
+
+    /// Restricts the credential to `scopes`.
+    #[must_use]
+    pub fn scopes(mut self, scopes: Scopes) -> Self {
+        self.scopes = scopes;
+        self
+    }
+
+    /// Makes the credential stop working at `at`.
+    #[must_use]
+    pub fn expires_at(mut self, at: OffsetDateTime) -> Self {
+        self.expires_at = Some(at);
+        self
+    }
+}
+
+impl fmt::Debug for StaticCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticCredential")
+            .field("id", &self.id)
+            .field("token", &"[redacted]")
+            .field("scopes", &self.scopes)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// A connection defined in code (upstream v1.7.1's `connections[]`): an identity provider's tenant with
+/// its own users, reached with the connection's static credentials.
+#[derive(Clone, Debug)]
+pub struct StaticConnection {
+    /// The connection id: trimmed, 1–255 characters, unique.
+    pub id: String,
+    /// The provisioning domain (defaults to the id).
+    pub provisioning_domain_id: Option<String>,
+    /// The organization its users become members of, if any.
+    pub organization_id: Option<String>,
+    /// Its bearer credentials.
+    pub credentials: Vec<StaticCredential>,
+}
+
+impl StaticConnection {
+    /// A connection with no credentials yet.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            provisioning_domain_id: None,
+            organization_id: None,
+            credentials: Vec::new(),
+        }
+    }
+
+    /// Adds a credential.
+    #[must_use]
+    pub fn credential(mut self, credential: StaticCredential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
+
+    /// Sets the provisioning domain.
+    #[must_use]
+    pub fn provisioning_domain(mut self, id: impl Into<String>) -> Self {
+        self.provisioning_domain_id = Some(id.into());
+        self
+    }
+
+    /// Provisions the connection's users into `organization_id` (through the organization plugin).
+    #[must_use]
+    pub fn organization(mut self, organization_id: impl Into<String>) -> Self {
+        self.organization_id = Some(organization_id.into());
+        self
+    }
+}
+
+/// What the bearer verifier receives (upstream's `verifyBearerToken` input).
+#[derive(Clone)]
+pub struct BearerRequest {
+    /// The bearer token.
+    pub token: String,
+    /// The request method.
+    pub method: http::Method,
+    /// The path below the base path.
+    pub path: String,
+    /// The request headers.
+    pub headers: http::HeaderMap,
+}
+
+impl fmt::Debug for BearerRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BearerRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The application's bearer verifier: `Ok(None)` rejects the token (401).
+pub type BearerVerifier = Arc<
+    dyn Fn(BearerRequest) -> BoxFuture<'static, Result<Option<VerifiedBearer>, ApiError>>
+        + Send
+        + Sync,
+>;
+
+/// What `can_generate_token` receives (upstream's `canGenerateToken` input).
+#[derive(Clone, Debug)]
+pub struct TokenRequest {
+    /// The signed-in user asking for a token.
+    pub user: User,
+    /// The provider id asked for.
+    pub provider_id: String,
+    /// The organization asked for, if any.
+    pub organization_id: Option<String>,
+    /// The user's membership of that organization.
+    pub member: Option<Member>,
+}
+
+/// What the token hooks receive (upstream's `before/afterSCIMTokenGenerated` input).
+#[derive(Clone)]
+pub struct TokenGenerated {
+    /// The signed-in user.
+    pub user: User,
+    /// Their membership of the token's organization, if any.
+    pub member: Option<Member>,
+    /// The token about to be (or just) issued.
+    pub scim_token: String,
+    /// The stored provider row (after-hook only).
+    pub scim_provider: Option<crate::models::ScimProvider>,
+}
+
+impl fmt::Debug for TokenGenerated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenGenerated")
+            .field("user", &self.user.id)
+            .field("scim_token", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// A gate on token issuance: `Ok(false)` refuses with 403.
+pub type TokenGate =
+    Arc<dyn Fn(TokenRequest) -> BoxFuture<'static, Result<bool, ApiError>> + Send + Sync>;
+/// A hook around token issuance: an error aborts it.
+pub type TokenHook =
+    Arc<dyn Fn(TokenGenerated) -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
+
+/// The SCIM plugin's options.
+#[derive(Clone)]
+pub struct ScimOptions {
+    /// How provider tokens are stored (default: hashed).
+    pub store_scim_token: TokenStorage,
+    /// Providers defined in code, checked before the database.
+    pub default_scim: Vec<DefaultScimProvider>,
+    /// Whether a provider token without an organization belongs to the user who created it (default:
+    /// on; upstream: off).
+    pub provider_ownership: bool,
+    /// Organization roles allowed to manage organization-scoped provider tokens (`None`: `admin` and the
+    /// organization plugin's creator role; empty: any member).
+    pub required_role: Option<Vec<String>>,
+    /// An extra gate on token issuance.
+    pub can_generate_token: Option<TokenGate>,
+    /// Runs before a token is issued; an error aborts and the previous token stays valid.
+    pub before_token_generated: Option<TokenHook>,
+    /// Runs after a token was issued.
+    pub after_token_generated: Option<TokenHook>,
+    /// Connections defined in code with static bearer credentials.
+    pub connections: Vec<StaticConnection>,
+    /// The application's verifier for other bearer tokens.
+    pub verify_bearer_token: Option<BearerVerifier>,
+}
+
+impl Default for ScimOptions {
+    fn default() -> Self {
+        Self {
+            store_scim_token: TokenStorage::Hashed,
+            default_scim: Vec::new(),
+            provider_ownership: true,
+            required_role: None,
+            can_generate_token: None,
+            before_token_generated: None,
+            after_token_generated: None,
+            connections: Vec::new(),
+            verify_bearer_token: None,
+        }
+    }
+}
+
+impl fmt::Debug for ScimOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScimOptions")
+            .field("store_scim_token", &self.store_scim_token)
+            .field("default_scim", &self.default_scim)
+            .field("provider_ownership", &self.provider_ownership)
+            .field("required_role", &self.required_role)
+            .field("connections", &self.connections)
+            .field(
+                "verify_bearer_token",
+                &self.verify_bearer_token.as_ref().map(|_| "<fn>"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl ScimOptions {
+    /// Sets how provider tokens are stored.
+    #[must_use]
+    pub fn store_scim_token(mut self, storage: TokenStorage) -> Self {
+        self.store_scim_token = storage;
+        self
+    }
+
+    /// Adds a provider defined in code.
+    #[must_use]
+    pub fn default_provider(mut self, provider: DefaultScimProvider) -> Self {
+        self.default_scim.push(provider);
+        self
+    }
+
+    /// Turns provider ownership on or off.
+    #[must_use]
+    pub fn provider_ownership(mut self, enabled: bool) -> Self {
+        self.provider_ownership = enabled;
+        self
+    }
+
+    /// Sets the roles allowed to manage organization-scoped provider tokens.
+    #[must_use]
+    pub fn required_role(mut self, roles: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.required_role = Some(roles.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the extra gate on token issuance.
+    #[must_use]
+    pub fn can_generate_token(mut self, gate: TokenGate) -> Self {
+        self.can_generate_token = Some(gate);
+        self
+    }
+
+    /// Sets the hook that runs before a token is issued.
+    #[must_use]
+    pub fn before_token_generated(mut self, hook: TokenHook) -> Self {
+        self.before_token_generated = Some(hook);
+        self
+    }
+
+    /// Sets the hook that runs after a token was issued.
+    #[must_use]
+    pub fn after_token_generated(mut self, hook: TokenHook) -> Self {
+        self.after_token_generated = Some(hook);
+        self
+    }
+
+    /// Adds a connection defined in code.
+    #[must_use]
+    pub fn connection(mut self, connection: StaticConnection) -> Self {
+        self.connections.push(connection);
+        self
+    }
+
+    /// Sets the application's bearer verifier.
+    #[must_use]
+    pub fn verify_bearer_token(mut self, verifier: BearerVerifier) -> Self {
+        self.verify_bearer_token = Some(verifier);
+        self
+    }
+
+    /// Every problem with the options, in upstream's words where upstream checks the same thing.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut ids = std::collections::HashSet::new();
+        let mut tokens = std::collections::HashSet::new();
+        for connection in &self.connections {
+            let id = connection.id.as_str();
+            if id.trim() != id || id.is_empty() || id.chars().count() > 255 {
+                problems.push(
+                    "SCIM connection ids must be trimmed and contain between 1 and 255 characters."
+                        .to_owned(),
+                );
+            }
+            if !ids.insert(id) {
+                problems.push("SCIM connection ids must be unique.".to_owned());
+            }
+            if id.starts_with(crate::credentials::MANAGED_CONNECTION_PREFIX) {
+                problems.push(
+                    "Static SCIM connection ids cannot use the reserved \"ba_scim_connection_\" prefix."
+                        .to_owned(),
+                );
+            }
+            if connection.credentials.is_empty() && self.verify_bearer_token.is_none() {
+                problems.push(
+                    "SCIM connections require a static credential or bearer token verifier."
+                        .to_owned(),
+                );
+            }
+            let mut credential_ids = std::collections::HashSet::new();
+            for credential in &connection.credentials {
+                let cid = credential.id.as_str();
+                if cid.trim() != cid || cid.is_empty() || cid.chars().count() > 255 {
+                    problems.push("SCIM credential ids must be trimmed and contain between 1 and 255 characters.".to_owned());
+                }
+                if !credential_ids.insert(cid) {
+                    problems
+                        .push("SCIM credential ids must be unique within a connection.".to_owned());
+                }
+                if credential.token.is_empty() || credential.token.chars().any(char::is_whitespace)
+                {
+                    problems.push(
+                        "SCIM bearer tokens cannot be empty or contain whitespace.".to_owned(),
+                    );
+                } else if !tokens.insert(credential.token.as_str()) {
+                    problems.push("SCIM bearer tokens must be unique.".to_owned());
+                }
+                if credential.scopes.is_empty() {
+                    problems.push("SCIM credential scopes cannot be empty.".to_owned());
+                }
+            }
+        }
+        problems
+    }
+}
