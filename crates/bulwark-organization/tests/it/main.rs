@@ -21,6 +21,10 @@ mod organization;
 #[cfg(test)]
 mod organization_hooks;
 #[cfg(test)]
+mod ported_fixtures;
+#[cfg(test)]
+mod ported_organization;
+#[cfg(test)]
 mod roles;
 #[cfg(test)]
 mod team_hooks;
