@@ -165,7 +165,8 @@ impl OrganizationApi {
         Ok(member)
     }
 
-    /// Deletes `member` (and its team memberships in the organization) with the remove-member hooks.
+    /// Deletes `member` and its team memberships in the organization, with the remove-member hooks
+    /// around them. The deletes run in one transaction, so a failing step leaves everything in place.
     pub(crate) async fn delete_member(
         &self,
         member: &Member,
@@ -186,36 +187,39 @@ impl OrganizationApi {
         if let Some(hook) = &hooks.before_remove_member {
             hook(change.clone()).await?;
         }
+        let member_id = member.id.clone();
+        let user_id = member.user_id.clone();
+        let organization_id = organization.id.clone();
+        let teams = self.options().teams.enabled;
         self.store()
-            .delete::<Member>(&Where::eq("id", member.id.as_str()))
-            .await?;
-        if self.options().teams.enabled {
-            let teams: Vec<Team> = self
-                .store()
-                .find_many(
-                    &Where::eq("organizationId", organization.id.as_str()),
-                    &[],
-                    None,
-                    None,
-                )
-                .await?;
-            for team in teams {
-                let filter = Where::eq("teamId", team.id.as_str())
-                    .and(Where::eq("userId", member.user_id.as_str()));
-                let removed = self.store().delete_many::<TeamMember>(&filter).await?;
-                if removed > 0 {
-                    let by = -i64::try_from(removed).unwrap_or(0);
-                    self.store()
-                        .increment::<Team>(
-                            &Where::eq("id", team.id.as_str()),
-                            "memberCount",
-                            by,
-                            Row::new(),
-                        )
+            .transaction(move |tx| {
+                Box::pin(async move {
+                    tx.delete::<Member>(&Where::eq("id", member_id.as_str()))
                         .await?;
-                }
-            }
-        }
+                    if !teams {
+                        return Ok(());
+                    }
+                    let in_org = Where::eq("organizationId", organization_id.as_str());
+                    let teams: Vec<Team> = tx.find_many(&in_org, &[], None, None).await?;
+                    for team in teams {
+                        let filter = Where::eq("teamId", team.id.as_str())
+                            .and(Where::eq("userId", user_id.as_str()));
+                        let removed = tx.delete_many::<TeamMember>(&filter).await?;
+                        if removed > 0 {
+                            let by = -i64::try_from(removed).unwrap_or(0);
+                            tx.increment::<Team>(
+                                &Where::eq("id", team.id.as_str()),
+                                "memberCount",
+                                by,
+                                Row::new(),
+                            )
+                            .await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
         if let Some(hook) = &hooks.after_remove_member {
             hook(change).await?;
         }

@@ -27,6 +27,8 @@ mod ported_organization;
 #[cfg(test)]
 mod roles;
 #[cfg(test)]
+mod rollback;
+#[cfg(test)]
 mod team_hooks;
 #[cfg(test)]
 mod teams;
