@@ -10,6 +10,7 @@
 
 pub mod credentials;
 pub mod error;
+pub mod filter;
 pub mod models;
 pub mod options;
 mod routes;

@@ -1,0 +1,379 @@
+//! SCIM filters on Users, translated to adapter `Where` trees that run in the database.
+//!
+//! Every attribute that identity providers filter on is a column of `scimUser` or `scimEmail`, so a
+//! filter becomes one query: `userName` compares its lower-cased key (case-insensitive, as RFC 7643
+//! declares it, and `userName eq` uses the unique index), `emails` and value filters such as
+//! `emails[type eq "work" and value co "@example.com"]` become an `EXISTS` over `scimEmail`, and
+//! `meta.created`/`meta.lastModified` compare timestamps. An attribute that is not stored as a column
+//! answers 400 `invalidFilter` instead of being filtered in memory.
+
+use bulwark_core::adapter::{Case, Exists, Op, Value};
+use bulwark_core::{Where, clock::truncate_to_millis};
+use bulwark_scim_protocol::{AttrPath, CompareOp, CompareValue, Filter, Limits};
+use time::OffsetDateTime;
+
+use crate::error::ScimError;
+
+/// The core User schema URN.
+pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+/// The most results a list answers (`filter.maxResults` in `ServiceProviderConfig`).
+pub const MAX_RESULTS: u64 = 100;
+
+/// Parses `text` and translates it: the filter over `scimUser` rows (without the connection scope, which
+/// the caller adds).
+pub fn parse_user_filter(text: &str) -> Result<Option<Where>, ScimError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let filter = Filter::parse_with(text, &Limits::DEFAULT)
+        .map_err(|e| ScimError::bad_request("invalidFilter", format!("Invalid filter: {e}")))?;
+    user_where(&filter).map(Some)
+}
+
+/// The `Where` tree of a parsed filter over `scimUser`.
+pub fn user_where(filter: &Filter) -> Result<Where, ScimError> {
+    match filter {
+        Filter::And(left, right) => Ok(user_where(left)?.and(user_where(right)?)),
+        Filter::Or(left, right) => Ok(user_where(left)?.or(user_where(right)?)),
+        Filter::Not(inner) => Ok(user_where(inner)?.negate()),
+        Filter::Present(path) => present(path),
+        Filter::Compare { path, op, value } => compare(path, *op, value),
+        Filter::ValuePath { attr, filter } => {
+            let attribute = user_attribute(attr)?;
+            if attribute != UserAttribute::Emails {
+                return Err(unsupported(attr));
+            }
+            Ok(emails_exist(Some(email_where(filter)?)))
+        }
+    }
+}
+
+/// A User attribute a filter may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UserAttribute {
+    Id,
+    UserName,
+    ExternalId,
+    DisplayName,
+    GivenName,
+    FamilyName,
+    Active,
+    Emails,
+    Created,
+    LastModified,
+}
+
+/// How a column compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Case-exact text.
+    Exact,
+    /// Case-insensitive text.
+    Text,
+    /// Text already stored lower-cased (the value is lower-cased before comparing).
+    Folded,
+    /// A boolean.
+    Boolean,
+    /// A timestamp.
+    Date,
+}
+
+impl UserAttribute {
+    /// The `scimUser` column and how it compares (`None` for `emails`, which is a child table).
+    fn column(self) -> Option<(&'static str, Kind)> {
+        Some(match self {
+            Self::Id => ("id", Kind::Exact),
+            Self::UserName => ("userNameKey", Kind::Folded),
+            Self::ExternalId => ("externalId", Kind::Exact),
+            Self::DisplayName => ("displayName", Kind::Text),
+            Self::GivenName => ("givenName", Kind::Text),
+            Self::FamilyName => ("familyName", Kind::Text),
+            Self::Active => ("active", Kind::Boolean),
+            Self::Created => ("createdAt", Kind::Date),
+            Self::LastModified => ("updatedAt", Kind::Date),
+            Self::Emails => return None,
+        })
+    }
+}
+
+fn unsupported(path: &AttrPath) -> ScimError {
+    ScimError::bad_request(
+        "invalidFilter",
+        format!("filter attribute {path} is not supported for User"),
+    )
+}
+
+/// The attribute `path` names (core URN prefix allowed, names case-insensitive). For `emails` the
+/// sub-attribute is read by the caller.
+fn user_attribute(path: &AttrPath) -> Result<UserAttribute, ScimError> {
+    if path
+        .urn()
+        .is_some_and(|urn| !urn.eq_ignore_ascii_case(USER_SCHEMA))
+    {
+        return Err(unsupported(path));
+    }
+    let name = path.name().to_ascii_lowercase();
+    let sub = path.sub_attr().map(str::to_ascii_lowercase);
+    Ok(match (name.as_str(), sub.as_deref()) {
+        ("id", None) => UserAttribute::Id,
+        ("username", None) => UserAttribute::UserName,
+        ("externalid", None) => UserAttribute::ExternalId,
+        ("displayname", None) => UserAttribute::DisplayName,
+        ("name", Some("givenname")) => UserAttribute::GivenName,
+        ("name", Some("familyname")) => UserAttribute::FamilyName,
+        ("active", None) => UserAttribute::Active,
+        ("emails", _) => UserAttribute::Emails,
+        ("meta", Some("created")) => UserAttribute::Created,
+        ("meta", Some("lastmodified")) => UserAttribute::LastModified,
+        _ => return Err(unsupported(path)),
+    })
+}
+
+fn present(path: &AttrPath) -> Result<Where, ScimError> {
+    let attribute = user_attribute(path)?;
+    if attribute == UserAttribute::Emails {
+        let sub = path.sub_attr().map(str::to_ascii_lowercase);
+        return Ok(match sub.as_deref() {
+            None | Some("value") => emails_exist(None),
+            Some(sub) => emails_exist(Some(email_present(sub, path)?)),
+        });
+    }
+    let Some((column, _)) = attribute.column() else {
+        return Err(unsupported(path));
+    };
+    Ok(Where::cmp(column, Op::Ne, Value::Null))
+}
+
+fn compare(path: &AttrPath, op: CompareOp, value: &CompareValue) -> Result<Where, ScimError> {
+    let attribute = user_attribute(path)?;
+    if attribute == UserAttribute::Emails {
+        let sub = path.sub_attr().unwrap_or("value");
+        return Ok(emails_exist(Some(email_compare(sub, path, op, value)?)));
+    }
+    let Some((column, kind)) = attribute.column() else {
+        return Err(unsupported(path));
+    };
+    column_compare(column, kind, path, op, value)
+}
+
+/// `column op value` for a column of `kind`.
+fn column_compare(
+    column: &str,
+    kind: Kind,
+    path: &AttrPath,
+    op: CompareOp,
+    value: &CompareValue,
+) -> Result<Where, ScimError> {
+    if *value == CompareValue::Null {
+        return match op {
+            CompareOp::Equal => Ok(Where::eq(column, Value::Null)),
+            CompareOp::NotEqual => Ok(Where::cmp(column, Op::Ne, Value::Null)),
+            _ => Err(invalid_value(path, op)),
+        };
+    }
+    let operator = adapter_op(op);
+    match kind {
+        Kind::Exact | Kind::Text | Kind::Folded => {
+            let text = value.as_str().ok_or_else(|| invalid_value(path, op))?;
+            Ok(match kind {
+                Kind::Folded => Where::cmp(column, operator, text.to_lowercase()),
+                Kind::Text => Where::cmp_case(column, operator, text, Case::Insensitive),
+                _ => Where::cmp(column, operator, text),
+            })
+        }
+        Kind::Boolean => {
+            let flag = match value {
+                CompareValue::Bool(flag) => *flag,
+                CompareValue::String(text) | CompareValue::Unquoted(text)
+                    if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false") =>
+                {
+                    text.eq_ignore_ascii_case("true")
+                }
+                _ => return Err(invalid_value(path, op)),
+            };
+            match op {
+                CompareOp::Equal => Ok(Where::eq(column, flag)),
+                CompareOp::NotEqual => Ok(Where::eq(column, !flag)),
+                _ => Err(invalid_value(path, op)),
+            }
+        }
+        Kind::Date => {
+            let at = date_value(value).ok_or_else(|| invalid_value(path, op))?;
+            if matches!(
+                op,
+                CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith
+            ) {
+                return Err(invalid_value(path, op));
+            }
+            Ok(Where::cmp(column, operator, at))
+        }
+    }
+}
+
+fn date_value(value: &CompareValue) -> Option<OffsetDateTime> {
+    let at = value.as_timestamp()?;
+    let nanos = at.unix_nanos();
+    OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .ok()
+        .map(truncate_to_millis)
+}
+
+fn invalid_value(path: &AttrPath, op: CompareOp) -> ScimError {
+    ScimError::bad_request(
+        "invalidFilter",
+        format!("filter value for {path} {op} has the wrong type"),
+    )
+}
+
+fn adapter_op(op: CompareOp) -> Op {
+    match op {
+        CompareOp::Equal => Op::Eq,
+        CompareOp::NotEqual => Op::Ne,
+        CompareOp::Contains => Op::Contains,
+        CompareOp::StartsWith => Op::StartsWith,
+        CompareOp::EndsWith => Op::EndsWith,
+        CompareOp::GreaterThan => Op::Gt,
+        CompareOp::GreaterOrEqual => Op::Gte,
+        CompareOp::LessThan => Op::Lt,
+        CompareOp::LessOrEqual => Op::Lte,
+    }
+}
+
+/// `EXISTS (SELECT 1 FROM scimEmail WHERE scimUserId = scimUser.id [AND filter])`.
+fn emails_exist(filter: Option<Where>) -> Where {
+    Where::Exists(Box::new(Exists {
+        model: "scimEmail".to_owned(),
+        foreign_field: "scimUserId".to_owned(),
+        local_field: "id".to_owned(),
+        filter,
+    }))
+}
+
+/// The filter inside `emails[...]`, over `scimEmail` rows: its paths name `value`, `type`, `primary`.
+fn email_where(filter: &Filter) -> Result<Where, ScimError> {
+    match filter {
+        Filter::And(left, right) => Ok(email_where(left)?.and(email_where(right)?)),
+        Filter::Or(left, right) => Ok(email_where(left)?.or(email_where(right)?)),
+        Filter::Not(inner) => Ok(email_where(inner)?.negate()),
+        Filter::Present(path) => email_present(path.name(), path),
+        Filter::Compare { path, op, value } => email_compare(path.name(), path, *op, value),
+        Filter::ValuePath { attr, .. } => Err(unsupported(attr)),
+    }
+}
+
+/// The `scimEmail` column of sub-attribute `sub`.
+fn email_column(sub: &str, path: &AttrPath) -> Result<(&'static str, Kind), ScimError> {
+    match sub.to_ascii_lowercase().as_str() {
+        "value" => Ok(("value", Kind::Folded)),
+        "type" => Ok(("type", Kind::Folded)),
+        "primary" => Ok(("primary", Kind::Boolean)),
+        _ => Err(unsupported(path)),
+    }
+}
+
+fn email_present(sub: &str, path: &AttrPath) -> Result<Where, ScimError> {
+    let (column, kind) = email_column(sub, path)?;
+    Ok(if kind == Kind::Boolean {
+        Where::eq(column, true)
+    } else {
+        Where::cmp(column, Op::Ne, Value::Null)
+    })
+}
+
+fn email_compare(
+    sub: &str,
+    path: &AttrPath,
+    op: CompareOp,
+    value: &CompareValue,
+) -> Result<Where, ScimError> {
+    let (column, kind) = email_column(sub, path)?;
+    column_compare(column, kind, path, op, value)
+}
+
+/// The `scimUser` column a `sortBy` attribute sorts on (`None`: not sortable).
+pub fn sort_column(attribute: &str) -> Option<&'static str> {
+    let path = AttrPath::parse(attribute).ok()?;
+    let column = user_attribute(&path).ok()?.column()?.0;
+    Some(column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Where {
+        parse_user_filter(text).unwrap().unwrap()
+    }
+
+    #[test]
+    fn user_name_compares_its_folded_key() {
+        assert_eq!(
+            parse(r#"userName eq "BJensen@Example.com""#),
+            Where::eq("userNameKey", "bjensen@example.com")
+        );
+        assert_eq!(
+            parse(r#"urn:ietf:params:scim:schemas:core:2.0:User:USERNAME sw "B""#),
+            Where::cmp("userNameKey", Op::StartsWith, "b")
+        );
+    }
+
+    #[test]
+    fn external_id_is_case_exact_and_display_name_is_not() {
+        assert_eq!(
+            parse(r#"externalId eq "AbC""#),
+            Where::eq("externalId", "AbC")
+        );
+        assert_eq!(
+            parse(r#"displayName co "Jen""#),
+            Where::cmp_case("displayName", Op::Contains, "Jen", Case::Insensitive)
+        );
+    }
+
+    #[test]
+    fn email_filters_become_exists() {
+        let expected = emails_exist(Some(Where::eq("type", "work").and(Where::cmp(
+            "value",
+            Op::Contains,
+            "@example.com",
+        ))));
+        assert_eq!(
+            parse(r#"emails[type eq "work" and value co "@Example.com"]"#),
+            expected
+        );
+        assert_eq!(
+            parse(r#"emails.value eq "A@B.io""#),
+            emails_exist(Some(Where::eq("value", "a@b.io")))
+        );
+        assert_eq!(parse("emails pr"), emails_exist(None));
+    }
+
+    #[test]
+    fn logic_and_precedence_carry_over() {
+        let got = parse(
+            r#"active eq true or not (externalId pr) and meta.created gt "2020-01-01T00:00:00Z""#,
+        );
+        let created = OffsetDateTime::from_unix_timestamp(1_577_836_800).unwrap();
+        let expected = Where::eq("active", true).or(Where::cmp("externalId", Op::Ne, Value::Null)
+            .negate()
+            .and(Where::cmp("createdAt", Op::Gt, created)));
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn unknown_attributes_and_bad_values_are_invalid_filters() {
+        for text in [
+            r#"title eq "x""#,
+            r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x""#,
+            "active gt true",
+            r#"meta.created eq "yesterday""#,
+            r#"phoneNumbers[type eq "work"]"#,
+            r#"userName eq "unterminated"#,
+        ] {
+            let err = parse_user_filter(text).unwrap_err();
+            assert_eq!(err.scim_type, Some("invalidFilter"), "{text}");
+            assert_eq!(err.status, http::StatusCode::BAD_REQUEST);
+        }
+        assert_eq!(parse_user_filter("  ").unwrap(), None);
+    }
+}
