@@ -23,7 +23,11 @@ mod organization_hooks;
 #[cfg(test)]
 mod ported_fixtures;
 #[cfg(test)]
+mod ported_invites;
+#[cfg(test)]
 mod ported_organization;
+#[cfg(test)]
+mod ported_teams;
 #[cfg(test)]
 mod roles;
 #[cfg(test)]
