@@ -14,6 +14,10 @@
 //! - [`AttrPath`] is a `[urn:]name[.sub]` attribute path with case-insensitive comparisons.
 //! - [`Timestamp`] reads RFC 3339 date-times for `gt`/`lt` comparisons on dates.
 //! - [`urn`] holds the schema and message URNs; [`MEDIA_TYPE`] is `application/scim+json`.
+//! - Wire types, serde-ready and faithful to the RFCs: [`User`] (with [`EnterpriseUser`]),
+//!   [`Group`], [`ListResponse`], [`PatchOp`], [`SearchRequest`], [`ServiceProviderConfig`],
+//!   [`Schema`], [`ResourceType`], [`Meta`]. Their field order follows upstream v1.7.1's output;
+//!   resources keep attributes they do not model, so they round-trip.
 //!
 //! ```
 //! use bulwark_scim_protocol::{CompareOp, Filter, ScimError, ScimType};
@@ -32,22 +36,40 @@
 
 mod attr_path;
 mod datetime;
+mod discovery;
 mod error;
 mod filter;
+mod group;
 mod limits;
+mod list;
+mod meta;
+mod patch;
 mod path;
 #[cfg(test)]
 mod properties;
+mod search;
 mod syntax;
 pub mod urn;
+mod user;
 
 pub use attr_path::{AttrPath, InvalidAttrPath};
 pub use datetime::{InvalidTimestamp, Timestamp};
+pub use discovery::{
+    AttributeType, AuthenticationScheme, BulkSupport, FilterSupport, Mutability, ResourceType,
+    Returned, Schema, SchemaAttribute, SchemaExtension, ServiceProviderConfig, Supported,
+    Uniqueness,
+};
 pub use error::{ScimError, ScimType};
 pub use filter::{CompareOp, CompareValue, Filter, FilterError};
+pub use group::{Group, Member};
 pub use limits::Limits;
+pub use list::ListResponse;
+pub use meta::Meta;
+pub use patch::{PatchOp, PatchOpKind, PatchOperation};
 pub use path::{PatchPath, PathError};
+pub use search::{SearchRequest, SortOrder};
 pub use syntax::SyntaxErrorKind;
+pub use user::{Address, EnterpriseUser, Manager, MultiValuedAttribute, Name, Password, User};
 
 /// The SCIM media type, `application/scim+json` (RFC 7644 §8.1).
 pub const MEDIA_TYPE: &str = "application/scim+json";
