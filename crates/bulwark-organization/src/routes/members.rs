@@ -10,7 +10,7 @@ use bulwark_core::ApiError;
 use bulwark_core::adapter::{Case, Op, Sort, Value, Where};
 use bulwark_core::endpoint::{ApiResponse, Endpoint, RequestCtx};
 use http::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value as Json, json};
 
 use super::caller::Caller;
 use super::{Input, route};
@@ -150,16 +150,22 @@ async fn update_member_role(
     options: Arc<OrganizationOptions>,
 ) -> Result<ApiResponse, ApiError> {
     let mut body = Input::parse(&req)?;
+    // Upstream's `!ctx.body.role` catches an empty string only; an empty list fails later, once the
+    // organization is known.
+    let empty_role = matches!(body.map().get("role"), Some(Json::String(role)) if role.is_empty());
     let roles = body.roles("role");
     let member_id = body.string("memberId");
     let organization_id = body.opt_string("organizationId");
     body.finish()?;
     let caller = Caller::signed_in(req, &options).await?;
     let roles = roles.unwrap_or_default();
-    if roles.iter().all(String::is_empty) {
+    if empty_role {
         return Ok(empty_json(StatusCode::BAD_REQUEST));
     }
-    let Some(organization_id) = organization_id.or_else(|| caller.active_organization_id()) else {
+    let Some(organization_id) = organization_id
+        .filter(|id| !id.is_empty())
+        .or_else(|| caller.active_organization_id())
+    else {
         return Err(no_active_organization());
     };
     let role_to_set: Vec<String> = roles.iter().flat_map(|r| split_roles(r)).collect();

@@ -21,6 +21,8 @@ mod organization;
 #[cfg(test)]
 mod organization_hooks;
 #[cfg(test)]
+mod owner_roles;
+#[cfg(test)]
 mod ported_fixtures;
 #[cfg(test)]
 mod ported_invites;
