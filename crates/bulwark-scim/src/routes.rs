@@ -3,6 +3,7 @@
 //! SCIM error body and every response is `application/scim+json`.
 
 mod me;
+mod metadata;
 mod tokens;
 
 use std::future::Future;
@@ -20,6 +21,7 @@ use crate::options::ScimOptions;
 pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
     tokens::register(auth, options);
     me::register(auth, options);
+    metadata::register(auth, options);
 }
 
 /// Who may call a `/scim/v2` endpoint.
