@@ -81,7 +81,7 @@ fn assert_matches(json: &Value, expected: &Value) {
 }
 
 // upstream: discovery.test.ts › SCIM discovery › describes supported protocol capabilities without an organization dependency
-// upstream: scim.test.ts › SCIM > GET /scim/v2/ServiceProviderConfig › should fetch the service provider config
+// upstream: scim.test.ts › SCIM › GET /scim/v2/ServiceProviderConfig › should fetch the service provider config
 // Upstream 1.6 expected `bulk` and `filter` without their limits, no `meta.location`, an `http://`
 // specUri and a description mentioning organizations; Bulwark follows v1.7.1's wire protocol instead.
 #[tokio::test]
@@ -187,7 +187,7 @@ async fn unknown_schema_and_resource_type_are_scim_errors() {
     insta::assert_json_snapshot!("resource_types__not_found", resource_type);
 }
 
-// upstream: scim.test.ts › SCIM > GET /scim/v2/Schemas › should fetch the list of supported schemas
+// upstream: scim.test.ts › SCIM › GET /scim/v2/Schemas › should fetch the list of supported schemas
 // Upstream 1.6 expected one schema (the core User) with six attributes, `displayName` readOnly and
 // `id` returned by default; Bulwark answers v1.7.1's list (User and Enterprise User) with `id`
 // (returned always) and `externalId` added and `displayName` readWrite (upstream issue #10416).
@@ -197,7 +197,7 @@ async fn schemas_list() {
     insta::assert_json_snapshot!("schemas__list", schemas);
 }
 
-// upstream: scim.test.ts › SCIM > GET /scim/v2/Schemas › should fetch a single resource schema
+// upstream: scim.test.ts › SCIM › GET /scim/v2/Schemas › should fetch a single resource schema
 // Upstream 1.6 expected its six-attribute User schema (see `schemas_list`); Bulwark answers the
 // same User schema as its `/Schemas` list does.
 #[tokio::test]
@@ -226,7 +226,7 @@ async fn schema_id_is_percent_decoded() {
     );
 }
 
-// upstream: scim.test.ts › SCIM > GET /scim/v2/Schemas › should return not found for unsupported schemas
+// upstream: scim.test.ts › SCIM › GET /scim/v2/Schemas › should return not found for unsupported schemas
 #[tokio::test]
 async fn unsupported_schema_is_not_found() {
     let auth = auth();
@@ -241,7 +241,7 @@ async fn unsupported_schema_is_not_found() {
     );
 }
 
-// upstream: scim.test.ts › SCIM > GET /scim/v2/ResourceTypes › should fetch the list of supported resource types
+// upstream: scim.test.ts › SCIM › GET /scim/v2/ResourceTypes › should fetch the list of supported resource types
 // Upstream 1.6 expected the User type without `schemaExtensions`; Bulwark answers v1.7.1's User type,
 // which names the Enterprise User extension it accepts.
 #[tokio::test]
@@ -250,7 +250,7 @@ async fn resource_types_list() {
     insta::assert_json_snapshot!("resource_types__list", resource_types);
 }
 
-// upstream: scim.test.ts › SCIM > GET /scim/v2/ResourceTypes › should fetch a single resource type
+// upstream: scim.test.ts › SCIM › GET /scim/v2/ResourceTypes › should fetch a single resource type
 // Upstream 1.6 expected the User type without `schemaExtensions` (see `resource_types_list`).
 #[tokio::test]
 async fn resource_type_by_id() {
@@ -261,7 +261,7 @@ async fn resource_type_by_id() {
     assert_eq!(list["Resources"], json!([user]));
 }
 
-// upstream: scim.test.ts › SCIM > GET /scim/v2/ResourceTypes › should return not found for unsupported resource types
+// upstream: scim.test.ts › SCIM › GET /scim/v2/ResourceTypes › should return not found for unsupported resource types
 #[tokio::test]
 async fn unsupported_resource_type_is_not_found() {
     let auth = auth();
