@@ -8,6 +8,7 @@
 //! [`options`]). The wire protocol is upstream v1.7.1's, which is RFC 7644's: `application/scim+json`,
 //! SCIM error bodies everywhere, `201` with `Location`, `PATCH` answering `200` with the resource.
 
+pub mod audit;
 pub mod credentials;
 pub mod error;
 pub mod filter;
@@ -15,6 +16,7 @@ pub mod models;
 pub mod options;
 mod routes;
 pub mod schema;
+mod users;
 
 use std::sync::Arc;
 

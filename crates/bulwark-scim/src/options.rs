@@ -269,6 +269,14 @@ pub struct ScimOptions {
     pub connections: Vec<StaticConnection>,
     /// The application's verifier for other bearer tokens.
     pub verify_bearer_token: Option<BearerVerifier>,
+    /// Whether `DELETE /Users/:id` also deletes the Bulwark user (default: when nothing else uses it).
+    pub delete_users: DeleteUsers,
+    /// Runs after a SCIM user was created (after the commit).
+    pub on_user_provisioned: Option<ScimUserHook>,
+    /// Runs after a SCIM user was replaced, patched, deactivated or reactivated (after the commit).
+    pub on_user_updated: Option<ScimUserHook>,
+    /// Runs after a SCIM user was deleted (after the commit).
+    pub on_user_deprovisioned: Option<ScimUserHook>,
 }
 
 impl Default for ScimOptions {
@@ -283,6 +291,10 @@ impl Default for ScimOptions {
             after_token_generated: None,
             connections: Vec::new(),
             verify_bearer_token: None,
+            delete_users: DeleteUsers::WhenUnused,
+            on_user_provisioned: None,
+            on_user_updated: None,
+            on_user_deprovisioned: None,
         }
     }
 }
@@ -299,6 +311,7 @@ impl fmt::Debug for ScimOptions {
                 "verify_bearer_token",
                 &self.verify_bearer_token.as_ref().map(|_| "<fn>"),
             )
+            .field("delete_users", &self.delete_users)
             .finish_non_exhaustive()
     }
 }
@@ -420,4 +433,64 @@ impl ScimOptions {
         }
         problems
     }
+
+    /// Sets whether `DELETE /Users/:id` deletes the Bulwark user.
+    #[must_use]
+    pub fn delete_users(mut self, delete_users: DeleteUsers) -> Self {
+        self.delete_users = delete_users;
+        self
+    }
+
+    /// Sets the hook that runs after a SCIM user was created.
+    #[must_use]
+    pub fn on_user_provisioned(mut self, hook: ScimUserHook) -> Self {
+        self.on_user_provisioned = Some(hook);
+        self
+    }
+
+    /// Sets the hook that runs after a SCIM user was changed.
+    #[must_use]
+    pub fn on_user_updated(mut self, hook: ScimUserHook) -> Self {
+        self.on_user_updated = Some(hook);
+        self
+    }
+
+    /// Sets the hook that runs after a SCIM user was deleted.
+    #[must_use]
+    pub fn on_user_deprovisioned(mut self, hook: ScimUserHook) -> Self {
+        self.on_user_deprovisioned = Some(hook);
+        self
+    }
 }
+
+/// Whether deleting a SCIM user also deletes the Bulwark user it is linked to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeleteUsers {
+    /// Never: the Bulwark user, its accounts and sessions stay (upstream v1.7.1's behaviour).
+    Never,
+    /// When no other SCIM user links it and it has no `account` rows (no password, no social or SSO
+    /// sign-in): a user that only existed because an identity provider created it goes with it.
+    #[default]
+    WhenUnused,
+}
+
+/// What a SCIM user hook receives.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ScimUserEvent {
+    /// What happened: `user.created`, `user.updated`, `user.deactivated`, `user.reactivated` or
+    /// `user.deleted` (as in the audit trail).
+    pub action: &'static str,
+    /// The connection that made the change.
+    pub connection_id: String,
+    /// The SCIM user after the change (as it was, for a deletion).
+    pub scim_user: crate::models::ScimUser,
+    /// Whether the Bulwark user was deleted with it (deletions only).
+    pub user_deleted: bool,
+}
+
+/// A hook on SCIM user changes. It runs after the change committed, so an error cannot undo it: the
+/// error is logged and the client still gets its answer.
+pub type ScimUserHook =
+    Arc<dyn Fn(ScimUserEvent) -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;

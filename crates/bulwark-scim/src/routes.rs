@@ -5,6 +5,7 @@
 mod me;
 mod metadata;
 mod tokens;
+mod users;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
     tokens::register(auth, options);
     me::register(auth, options);
     metadata::register(auth, options);
+    users::register(auth, options);
 }
 
 /// Who may call a `/scim/v2` endpoint.
@@ -30,13 +32,11 @@ pub(crate) enum Access {
     /// Anyone (discovery endpoints).
     Public,
     /// A bearer credential with the Users scope for the method.
-    #[expect(dead_code, reason = "the Users endpoints use it")]
     Users,
 }
 
 /// A `/scim/v2` request that passed the pipeline.
 #[derive(Clone, Debug)]
-#[expect(dead_code, reason = "the Users endpoints read it")]
 pub(crate) struct ScimRequest {
     /// The request.
     pub(crate) req: RequestCtx,
@@ -48,7 +48,6 @@ pub(crate) struct ScimRequest {
     pub(crate) body: Option<Value>,
 }
 
-#[expect(dead_code, reason = "the Users endpoints use it")]
 impl ScimRequest {
     /// The authenticated caller.
     pub(crate) fn principal(&self) -> Result<&Principal, ScimError> {

@@ -3,7 +3,11 @@
 
 // `cfg(test)` lets clippy treat the helpers as test code (unwrap, indexing).
 #[cfg(test)]
+mod db;
+#[cfg(test)]
 mod metadata;
+#[cfg(test)]
+mod users;
 
 /// The shared harness: an `Auth` with the scim plugin on the memory adapter, a fixed clock and
 /// sequential ids, and request helpers.

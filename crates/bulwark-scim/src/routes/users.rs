@@ -1,0 +1,150 @@
+//! `/scim/v2/Users` (RFC 7644 §3.3–§3.6) with upstream v1.7.1's answers: `POST` (201 with `Location`
+//! and `Content-Location`), `GET` one or a page, `PUT` (200 with `Location`) and `DELETE` (204).
+
+use std::sync::Arc;
+
+use bulwark_core::{ApiResponse, AuthBuilder};
+use http::{HeaderValue, Method, StatusCode, header};
+use serde_json::{Value, json};
+
+use crate::error::{SCIM_MEDIA_TYPE, ScimError};
+use crate::models::ScimUser;
+use crate::options::ScimOptions;
+use crate::routes::{Access, ScimRequest, scim};
+use crate::users::input::parse_user;
+use crate::users::profile::CanonicalUser;
+use crate::users::{provisioning, resource};
+
+/// The URN of list responses.
+const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+/// The largest page (`filter.maxResults`).
+const MAX_COUNT: i64 = 100;
+
+/// Registers the Users endpoints.
+pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
+    auth.endpoint(scim(Method::POST, "/Users", Access::Users, options, create));
+    auth.endpoint(scim(Method::GET, "/Users", Access::Users, options, list));
+    auth.endpoint(scim(Method::GET, "/Users/:id", Access::Users, options, get));
+    auth.endpoint(scim(
+        Method::PUT,
+        "/Users/:id",
+        Access::Users,
+        options,
+        replace,
+    ));
+    auth.endpoint(scim(
+        Method::DELETE,
+        "/Users/:id",
+        Access::Users,
+        options,
+        delete,
+    ));
+}
+
+async fn create(request: ScimRequest) -> Result<ApiResponse, ScimError> {
+    let principal = request.principal()?;
+    let profile = CanonicalUser::new(parse_user(request.body.as_ref().unwrap_or(&Value::Null))?);
+    let auth = request.req.auth();
+    let created = provisioning::create(auth, &request.options, principal, profile).await?;
+    let mut res = respond(&request, StatusCode::CREATED, &created)?;
+    let location = res.headers.get(header::LOCATION).cloned();
+    if let Some(location) = location {
+        res.headers.insert(header::CONTENT_LOCATION, location);
+    }
+    Ok(res)
+}
+
+async fn get(request: ScimRequest) -> Result<ApiResponse, ScimError> {
+    let principal = request.principal()?;
+    let id = request.req.param("id").unwrap_or_default();
+    let user = provisioning::find(request.req.auth(), principal, id).await?;
+    let body = resource::render(request.req.auth(), &user);
+    json_response(StatusCode::OK, &body)
+}
+
+async fn replace(request: ScimRequest) -> Result<ApiResponse, ScimError> {
+    let principal = request.principal()?;
+    let id = request.req.param("id").unwrap_or_default();
+    let auth = request.req.auth();
+    let profile = CanonicalUser::new(parse_user(request.body.as_ref().unwrap_or(&Value::Null))?);
+    let replaced = provisioning::replace(auth, &request.options, principal, id, profile).await?;
+    respond(&request, StatusCode::OK, &replaced)
+}
+
+async fn delete(request: ScimRequest) -> Result<ApiResponse, ScimError> {
+    let principal = request.principal()?;
+    let id = request.req.param("id").unwrap_or_default();
+    provisioning::delete(request.req.auth(), &request.options, principal, id).await?;
+    Ok(ApiResponse::empty(StatusCode::NO_CONTENT))
+}
+
+async fn list(request: ScimRequest) -> Result<ApiResponse, ScimError> {
+    let principal = request.principal()?;
+    if request
+        .req
+        .query("filter")
+        .is_some_and(|f| !f.trim().is_empty())
+    {
+        return Err(ScimError::bad_request(
+            "invalidFilter",
+            "filter is not supported on this server yet",
+        ));
+    }
+    let start_index = integer(&request, "startIndex")?.unwrap_or(1).max(1);
+    let count = integer(&request, "count")?
+        .unwrap_or(MAX_COUNT)
+        .clamp(0, MAX_COUNT);
+    let auth = request.req.auth();
+    let offset = u64::try_from(start_index - 1).unwrap_or_default();
+    let limit = u64::try_from(count).unwrap_or_default();
+    let (total, page) = provisioning::list(auth, principal, offset, limit).await?;
+    let resources: Vec<Value> = page.iter().map(|u| resource::render(auth, u)).collect();
+    let body = json!({
+        "schemas": [LIST_RESPONSE],
+        "totalResults": total,
+        "startIndex": start_index,
+        "itemsPerPage": resources.len(),
+        "Resources": resources,
+    });
+    json_response(StatusCode::OK, &body)
+}
+
+/// A paging parameter: an integer (`^-?\d+$` after trimming, within JavaScript's safe range), else
+/// 400 `invalidValue`.
+fn integer(request: &ScimRequest, name: &str) -> Result<Option<i64>, ScimError> {
+    const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+    let Some(raw) = request.req.query(name) else {
+        return Ok(None);
+    };
+    let text = raw.trim();
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let parsed = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse::<i64>().ok())
+        .flatten()
+        .filter(|n| n.abs() <= MAX_SAFE_INTEGER);
+    parsed
+        .map(Some)
+        .ok_or_else(|| ScimError::invalid_value(format!("{name} must be an integer")))
+}
+
+/// The resource of `user` with `status` and a `Location` header.
+fn respond(
+    request: &ScimRequest,
+    status: StatusCode,
+    user: &ScimUser,
+) -> Result<ApiResponse, ScimError> {
+    let auth = request.req.auth();
+    let mut res = json_response(status, &resource::render(auth, user))?;
+    if let Ok(location) = HeaderValue::from_str(&resource::location(auth, &user.id)) {
+        res.headers.insert(header::LOCATION, location);
+    }
+    Ok(res)
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Result<ApiResponse, ScimError> {
+    Ok(ApiResponse::json_with_status(
+        status,
+        SCIM_MEDIA_TYPE,
+        body,
+    )?)
+}

@@ -1,0 +1,952 @@
+//! Validation of the User resource in a `POST` or `PUT` body, rule for rule as upstream v1.7.1's
+//! schema: `schemas` required, `userName` 1–512 characters, at most 20 emails with one primary, the
+//! optional singular and multi-valued attributes, `active`, and the Enterprise User extension. Unknown
+//! keys are ignored. Failures answer 400 `invalidValue` with upstream's messages, each prefixed with
+//! the path it concerns (`[body.emails.0.value] Invalid email address`), joined by `; `.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::{ENTERPRISE_SCHEMA, USER_SCHEMA, USER_SCHEMAS};
+use crate::error::ScimError;
+
+/// The largest serialised User (upstream counts UTF-16 code units of its JSON).
+pub(crate) const MAX_SERIALIZED_LENGTH: usize = 65_535;
+
+const MAX_EMAILS: usize = 20;
+const MAX_STRUCTURED_VALUES: usize = 10;
+const SHORT: usize = 256;
+const LONG: usize = 1_024;
+const REFERENCE: usize = 2_048;
+const EMAIL: usize = 254;
+const USER_NAME: usize = 512;
+
+/// The singular string attributes after `name`, in output order, with their length limit.
+pub(crate) const SINGULAR_ATTRIBUTES: [(&str, usize); 5] = [
+    ("title", LONG),
+    ("userType", SHORT),
+    ("preferredLanguage", SHORT),
+    ("locale", SHORT),
+    ("timezone", SHORT),
+];
+
+/// The parts of `name`, in output order, with their length limit.
+pub(crate) const NAME_PARTS: [(&str, usize); 6] = [
+    ("formatted", LONG),
+    ("givenName", SHORT),
+    ("familyName", SHORT),
+    ("middleName", SHORT),
+    ("honorificPrefix", SHORT),
+    ("honorificSuffix", SHORT),
+];
+
+/// The multi-valued attributes besides `emails`, in output order.
+pub(crate) const MULTI_VALUED: [MultiValued; 4] = [
+    MultiValued {
+        name: "phoneNumbers",
+        fields: &[
+            ("value", Field::Required(LONG)),
+            ("type", Field::Type),
+            ("primary", Field::Primary),
+        ],
+    },
+    MultiValued {
+        name: "addresses",
+        fields: &[
+            ("formatted", Field::Optional(LONG)),
+            ("streetAddress", Field::Optional(LONG)),
+            ("locality", Field::Optional(SHORT)),
+            ("region", Field::Optional(SHORT)),
+            ("postalCode", Field::Optional(SHORT)),
+            ("country", Field::Optional(SHORT)),
+            ("type", Field::Type),
+            ("primary", Field::Primary),
+        ],
+    },
+    MultiValued {
+        name: "roles",
+        fields: ROLE_FIELDS,
+    },
+    MultiValued {
+        name: "entitlements",
+        fields: ROLE_FIELDS,
+    },
+];
+
+const ROLE_FIELDS: &[(&str, Field)] = &[
+    ("value", Field::Required(LONG)),
+    ("display", Field::Optional(LONG)),
+    ("type", Field::Type),
+    ("primary", Field::Primary),
+];
+
+/// The scalar attributes of the Enterprise User extension, in output order, with their length limit.
+pub(crate) const ENTERPRISE_ATTRIBUTES: [(&str, usize); 5] = [
+    ("employeeNumber", SHORT),
+    ("costCenter", SHORT),
+    ("organization", LONG),
+    ("division", LONG),
+    ("department", LONG),
+];
+
+/// A multi-valued complex attribute and its sub-attributes in output order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MultiValued {
+    /// The attribute name.
+    pub(crate) name: &'static str,
+    /// Its sub-attributes.
+    pub(crate) fields: &'static [(&'static str, Field)],
+}
+
+/// How a sub-attribute of a multi-valued attribute is validated.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Field {
+    /// A required trimmed string up to the limit.
+    Required(usize),
+    /// An optional trimmed string up to the limit.
+    Optional(usize),
+    /// `type`: an optional trimmed string up to 256 characters, lower-cased.
+    Type,
+    /// `primary`: an optional boolean.
+    Primary,
+}
+
+/// One email of a valid resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct EmailInput {
+    /// The address as sent.
+    pub(crate) value: String,
+    /// `primary`, if sent.
+    pub(crate) primary: Option<bool>,
+    /// `type`, trimmed and lower-cased.
+    pub(crate) r#type: Option<String>,
+}
+
+/// A valid User resource: unknown keys dropped, strings trimmed, types lower-cased.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct UserInput {
+    /// `schemas` in registry order (core first).
+    pub(crate) schemas: Vec<&'static str>,
+    /// `userName`, trimmed.
+    pub(crate) user_name: String,
+    /// `externalId`, trimmed.
+    pub(crate) external_id: Option<String>,
+    /// `displayName`, trimmed.
+    pub(crate) display_name: Option<String>,
+    /// The parts of `name` that were sent, trimmed, in output order.
+    pub(crate) name: Vec<(&'static str, String)>,
+    /// `emails`, if sent.
+    pub(crate) emails: Option<Vec<EmailInput>>,
+    /// The singular attributes that were sent, in output order.
+    pub(crate) singular: Vec<(&'static str, String)>,
+    /// The other multi-valued attributes that were sent (objects with keys in output order).
+    pub(crate) multi_valued: Vec<(&'static str, Vec<Value>)>,
+    /// `active`, if sent.
+    pub(crate) active: Option<bool>,
+    /// The Enterprise User extension, if sent (keys in output order).
+    pub(crate) enterprise: Option<Map<String, Value>>,
+}
+
+/// Validates a `POST` or `PUT` body. Microsoft Entra's string booleans (`"True"`, `"false"`) for
+/// `active` and for `primary` inside multi-valued attributes are accepted as booleans first.
+pub(crate) fn parse_user(body: &Value) -> Result<UserInput, ScimError> {
+    let mut body = body.clone();
+    normalize_string_booleans(&mut body);
+    let mut issues = Issues::default();
+    let Value::Object(object) = &body else {
+        issues.add("", ExpectedType("object", Some(&body)));
+        return Err(issues.into_error());
+    };
+    let input = UserInput {
+        schemas: schemas(&mut issues, object.get("schemas")),
+        user_name: trimmed(&mut issues, "userName", object.get("userName"), USER_NAME)
+            .unwrap_or_default(),
+        external_id: optional_string(&mut issues, "externalId", object.get("externalId"), LONG),
+        display_name: optional_string(&mut issues, "displayName", object.get("displayName"), LONG),
+        name: name(&mut issues, object.get("name")),
+        emails: emails(&mut issues, object.get("emails")),
+        singular: SINGULAR_ATTRIBUTES
+            .iter()
+            .filter_map(|&(key, max)| {
+                let value = object.get(key).map(unwrap_single);
+                optional_string(&mut issues, key, value, max).map(|v| (key, v))
+            })
+            .collect(),
+        multi_valued: MULTI_VALUED
+            .iter()
+            .filter_map(|attribute| {
+                multi_valued(&mut issues, attribute, object.get(attribute.name))
+                    .map(|values| (attribute.name, values))
+            })
+            .collect(),
+        active: match object.get("active") {
+            None => None,
+            Some(Value::Bool(active)) => Some(*active),
+            Some(other) => {
+                issues.add("active", ExpectedType("boolean", Some(other)));
+                None
+            }
+        },
+        enterprise: enterprise(&mut issues, object.get(ENTERPRISE_SCHEMA)),
+    };
+    if !issues.is_empty() {
+        return Err(issues.into_error());
+    }
+    if input.emails.as_ref().is_none_or(Vec::is_empty) && !is_email(&input.user_name) {
+        issues.add(
+            "emails",
+            "emails must contain an email when userName is not an email address",
+        );
+    }
+    if input.enterprise.is_some() && !input.schemas.contains(&ENTERPRISE_SCHEMA) {
+        issues.add(
+            "schemas",
+            format!("The Enterprise User extension requires {ENTERPRISE_SCHEMA} in schemas"),
+        );
+    }
+    if serialized_length(&input) > MAX_SERIALIZED_LENGTH {
+        issues.add(
+            "",
+            "SCIM User attributes exceed the supported serialized size",
+        );
+    }
+    if issues.is_empty() {
+        Ok(input)
+    } else {
+        Err(issues.into_error())
+    }
+}
+
+/// Whether `value` is an email address by zod 4's `z.email()` pattern:
+/// `^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$`.
+pub(crate) fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    let local_char = |c: char| c.is_ascii_alphanumeric() || "_'+-".contains(c);
+    let local_ok = local
+        .split('.')
+        .all(|part| !part.is_empty() && part.chars().all(local_char))
+        && !local.ends_with('\'');
+    let labels: Vec<&str> = domain.split('.').collect();
+    let Some((top, rest)) = labels.split_last() else {
+        return false;
+    };
+    let label_ok = |label: &&str| {
+        label.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    local_ok
+        && !rest.is_empty()
+        && rest.iter().all(label_ok)
+        && top.len() >= 2
+        && top.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+/// Turns the exact case-insensitive strings `"true"`/`"false"` into booleans where upstream's ingress
+/// does for `POST` and `PUT`: top-level `active`, and `primary` of each multi-valued attribute value.
+pub(crate) fn normalize_string_booleans(body: &mut Value) {
+    let Value::Object(object) = body else {
+        return;
+    };
+    if let Some(active) = object.get_mut("active") {
+        normalize_boolean(active);
+    }
+    for key in [
+        "emails",
+        "phoneNumbers",
+        "addresses",
+        "roles",
+        "entitlements",
+    ] {
+        if let Some(Value::Array(values)) = object.get_mut(key) {
+            for value in values {
+                if let Some(primary) = value.get_mut("primary") {
+                    normalize_boolean(primary);
+                }
+            }
+        }
+    }
+}
+
+fn normalize_boolean(value: &mut Value) {
+    let parsed = match value.as_str() {
+        Some(s) if s.eq_ignore_ascii_case("true") => true,
+        Some(s) if s.eq_ignore_ascii_case("false") => false,
+        _ => return,
+    };
+    *value = Value::Bool(parsed);
+}
+
+/// Validation issues in upstream's form `[body.<path>] <message>`.
+#[derive(Debug, Default)]
+struct Issues(Vec<String>);
+
+impl Issues {
+    fn add(&mut self, path: &str, message: impl fmt::Display) {
+        let separator = if path.is_empty() { "" } else { "." };
+        self.0.push(format!("[body{separator}{path}] {message}"));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn into_error(self) -> ScimError {
+        ScimError::invalid_value(self.0.join("; "))
+    }
+}
+
+/// zod's type mismatch message: `Invalid input: expected string, received number`.
+struct ExpectedType<'a>(&'static str, Option<&'a Value>);
+
+impl fmt::Display for ExpectedType<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let received = match self.1 {
+            None => "undefined",
+            Some(Value::Null) => "null",
+            Some(Value::Bool(_)) => "boolean",
+            Some(Value::Number(_)) => "number",
+            Some(Value::String(_)) => "string",
+            Some(Value::Array(_)) => "array",
+            Some(Value::Object(_)) => "object",
+        };
+        write!(f, "Invalid input: expected {}, received {received}", self.0)
+    }
+}
+
+/// A JavaScript string length (UTF-16 code units).
+fn js_length(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// A single-element array stands for its element (Microsoft Entra wraps scalars).
+fn unwrap_single(value: &Value) -> &Value {
+    match value {
+        Value::Array(values) if values.len() == 1 => values.first().unwrap_or(value),
+        other => other,
+    }
+}
+
+/// A trimmed string of 1 to `max` characters.
+fn trimmed(issues: &mut Issues, path: &str, value: Option<&Value>, max: usize) -> Option<String> {
+    let Some(Value::String(raw)) = value else {
+        issues.add(path, ExpectedType("string", value));
+        return None;
+    };
+    let text = raw.trim();
+    if text.is_empty() {
+        issues.add(path, "Too small: expected string to have >=1 characters");
+        return None;
+    }
+    if js_length(text) > max {
+        issues.add(
+            path,
+            format!("Too big: expected string to have <={max} characters"),
+        );
+        return None;
+    }
+    Some(text.to_owned())
+}
+
+fn optional_string(
+    issues: &mut Issues,
+    path: &str,
+    value: Option<&Value>,
+    max: usize,
+) -> Option<String> {
+    value.and_then(|v| trimmed(issues, path, Some(v), max))
+}
+
+/// An array of at most `max` items.
+fn array<'v>(
+    issues: &mut Issues,
+    path: &str,
+    value: &'v Value,
+    max: usize,
+) -> Option<&'v Vec<Value>> {
+    let Value::Array(values) = value else {
+        issues.add(path, ExpectedType("array", Some(value)));
+        return None;
+    };
+    if values.len() > max {
+        issues.add(
+            path,
+            format!("Too big: expected array to have <={max} items"),
+        );
+        return None;
+    }
+    Some(values)
+}
+
+fn schemas(issues: &mut Issues, value: Option<&Value>) -> Vec<&'static str> {
+    let Some(value) = value else {
+        issues.add("schemas", ExpectedType("array", None));
+        return Vec::new();
+    };
+    let Value::Array(values) = value else {
+        issues.add("schemas", ExpectedType("array", Some(value)));
+        return Vec::new();
+    };
+    let before = issues.len();
+    let mut names = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        match value {
+            Value::String(name) => names.push(name.as_str()),
+            other => issues.add(
+                &format!("schemas.{index}"),
+                ExpectedType("string", Some(other)),
+            ),
+        }
+    }
+    if values.is_empty() {
+        issues.add("schemas", "Too small: expected array to have >=1 items");
+    } else if values.len() > USER_SCHEMAS.len() {
+        issues.add(
+            "schemas",
+            format!(
+                "Too big: expected array to have <={} items",
+                USER_SCHEMAS.len()
+            ),
+        );
+    }
+    if issues.len() > before {
+        return Vec::new();
+    }
+    for name in &names {
+        if !USER_SCHEMAS.contains(name) {
+            issues.add("schemas", format!("Unsupported SCIM User schema {name}"));
+        }
+        if names.iter().filter(|n| *n == name).count() > 1 {
+            issues.add(
+                "schemas",
+                format!("SCIM User schema {name} must not be duplicated"),
+            );
+        }
+    }
+    if !names.contains(&USER_SCHEMA) {
+        issues.add("schemas", format!("schemas must contain {USER_SCHEMA}"));
+    }
+    USER_SCHEMAS
+        .into_iter()
+        .filter(|schema| names.contains(schema))
+        .collect()
+}
+
+fn name(issues: &mut Issues, value: Option<&Value>) -> Vec<(&'static str, String)> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let Value::Object(object) = value else {
+        issues.add("name", ExpectedType("object", Some(value)));
+        return Vec::new();
+    };
+    NAME_PARTS
+        .iter()
+        .filter_map(|&(key, max)| {
+            optional_string(issues, &format!("name.{key}"), object.get(key), max)
+                .map(|part| (key, part))
+        })
+        .collect()
+}
+
+fn emails(issues: &mut Issues, value: Option<&Value>) -> Option<Vec<EmailInput>> {
+    let values = array(issues, "emails", value?, MAX_EMAILS)?;
+    let before = issues.len();
+    let mut emails = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        let path = format!("emails.{index}");
+        let Value::Object(object) = value else {
+            issues.add(&path, ExpectedType("object", Some(value)));
+            continue;
+        };
+        let address = match object.get("value") {
+            Some(Value::String(address)) if !is_email(address) => {
+                issues.add(&format!("{path}.value"), "Invalid email address");
+                None
+            }
+            Some(Value::String(address)) if js_length(address) > EMAIL => {
+                issues.add(
+                    &format!("{path}.value"),
+                    format!("Too big: expected string to have <={EMAIL} characters"),
+                );
+                None
+            }
+            Some(Value::String(address)) => Some(address.clone()),
+            other => {
+                issues.add(&format!("{path}.value"), ExpectedType("string", other));
+                None
+            }
+        };
+        let primary = primary(issues, &path, object.get("primary"));
+        let r#type = optional_string(issues, &format!("{path}.type"), object.get("type"), SHORT)
+            .map(|t| t.to_lowercase());
+        if let Some(value) = address {
+            emails.push(EmailInput {
+                value,
+                primary,
+                r#type,
+            });
+        }
+    }
+    if issues.len() > before {
+        return None;
+    }
+    let tuples: Vec<(Option<String>, String)> = emails
+        .iter()
+        .map(|e| (e.r#type.clone(), e.value.trim().to_lowercase()))
+        .collect();
+    let types: Vec<Option<String>> = emails.iter().map(|e| e.r#type.clone()).collect();
+    if emails.iter().filter(|e| e.primary == Some(true)).count() > 1 {
+        issues.add("emails", "emails cannot contain multiple primary values");
+    } else if has_duplicates(&tuples) {
+        issues.add(
+            "emails",
+            "emails cannot contain duplicate type and value pairs",
+        );
+    } else if has_duplicate_types(&types) {
+        issues.add("emails", "emails cannot contain duplicate defined types");
+    }
+    Some(emails)
+}
+
+fn primary(issues: &mut Issues, path: &str, value: Option<&Value>) -> Option<bool> {
+    match value {
+        None => None,
+        Some(Value::Bool(primary)) => Some(*primary),
+        Some(other) => {
+            issues.add(
+                &format!("{path}.primary"),
+                ExpectedType("boolean", Some(other)),
+            );
+            None
+        }
+    }
+}
+
+fn has_duplicates<T: PartialEq>(values: &[T]) -> bool {
+    values
+        .iter()
+        .enumerate()
+        .any(|(i, v)| values.iter().skip(i + 1).any(|w| w == v))
+}
+
+/// Whether a defined `type` occurs twice (untyped values do not count).
+fn has_duplicate_types(types: &[Option<String>]) -> bool {
+    let defined: Vec<&String> = types.iter().flatten().collect();
+    has_duplicates(&defined)
+}
+
+fn multi_valued(
+    issues: &mut Issues,
+    attribute: &MultiValued,
+    value: Option<&Value>,
+) -> Option<Vec<Value>> {
+    let name = attribute.name;
+    let values = array(issues, name, value?, MAX_STRUCTURED_VALUES)?;
+    let before = issues.len();
+    let mut valid = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        let path = format!("{name}.{index}");
+        let Value::Object(object) = value else {
+            issues.add(&path, ExpectedType("object", Some(value)));
+            continue;
+        };
+        let mut out = Map::new();
+        for &(key, field) in attribute.fields {
+            let sub_path = format!("{path}.{key}");
+            let parsed = match field {
+                Field::Required(max) => {
+                    trimmed(issues, &sub_path, object.get(key), max).map(Value::String)
+                }
+                Field::Optional(max) => {
+                    optional_string(issues, &sub_path, object.get(key), max).map(Value::String)
+                }
+                Field::Type => optional_string(issues, &sub_path, object.get(key), SHORT)
+                    .map(|t| Value::String(t.to_lowercase())),
+                Field::Primary => primary(issues, &path, object.get(key)).map(Value::Bool),
+            };
+            if let Some(parsed) = parsed {
+                out.insert(key.to_owned(), parsed);
+            }
+        }
+        if name == "addresses" && !out.keys().any(|k| k != "type" && k != "primary") {
+            issues.add(&path, "addresses must contain at least one address value");
+        }
+        valid.push(Value::Object(out));
+    }
+    if issues.len() > before {
+        return None;
+    }
+    let types: Vec<Option<String>> = valid
+        .iter()
+        .map(|v| v.get("type").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let primaries = valid
+        .iter()
+        .filter(|v| v.get("primary") == Some(&Value::Bool(true)))
+        .count();
+    if primaries > 1 {
+        issues.add(
+            name,
+            format!("{name} cannot contain multiple primary values"),
+        );
+    } else if has_duplicate_types(&types) {
+        issues.add(
+            name,
+            format!("{name} cannot contain duplicate defined types"),
+        );
+    }
+    Some(valid)
+}
+
+fn enterprise(issues: &mut Issues, value: Option<&Value>) -> Option<Map<String, Value>> {
+    let value = value?;
+    let Value::Object(object) = value else {
+        issues.add(ENTERPRISE_SCHEMA, ExpectedType("object", Some(value)));
+        return None;
+    };
+    let mut out = Map::new();
+    for &(key, max) in &ENTERPRISE_ATTRIBUTES {
+        let path = format!("{ENTERPRISE_SCHEMA}.{key}");
+        let value = object.get(key).map(unwrap_single);
+        if let Some(text) = optional_string(issues, &path, value, max) {
+            out.insert(key.to_owned(), Value::String(text));
+        }
+    }
+    if let Some(manager) = object.get("manager") {
+        match manager_input(manager) {
+            Ok(Some(manager)) => {
+                out.insert("manager".to_owned(), Value::Object(manager));
+            }
+            Ok(None) => {}
+            Err(()) => issues.add(&format!("{ENTERPRISE_SCHEMA}.manager"), "Invalid input"),
+        }
+    }
+    Some(out)
+}
+
+/// `manager` as a string (its `value`), an object `{value?, $ref?, displayName?}` or a one-element
+/// array of such an object; `displayName` is read-only and dropped. `Ok(None)` when neither `value`
+/// nor `$ref` is given.
+pub(crate) fn manager_input(manager: &Value) -> Result<Option<Map<String, Value>>, ()> {
+    let mut scratch = Issues::default();
+    let candidate = match manager {
+        Value::String(_) => {
+            let value = trimmed(&mut scratch, "", Some(manager), SHORT).ok_or(())?;
+            let mut out = Map::new();
+            out.insert("value".to_owned(), Value::String(value));
+            return Ok(Some(out));
+        }
+        Value::Object(object) => object,
+        Value::Array(values) if values.len() == 1 => match values.first() {
+            Some(Value::Object(object)) => object,
+            _ => return Err(()),
+        },
+        _ => return Err(()),
+    };
+    let value = optional_string(&mut scratch, "", candidate.get("value"), SHORT);
+    let reference = optional_string(&mut scratch, "", candidate.get("$ref"), REFERENCE);
+    optional_string(&mut scratch, "", candidate.get("displayName"), LONG);
+    if !scratch.is_empty() {
+        return Err(());
+    }
+    let mut out = Map::new();
+    if let Some(value) = value {
+        out.insert("value".to_owned(), Value::String(value));
+    }
+    if let Some(reference) = reference {
+        out.insert("$ref".to_owned(), Value::String(reference));
+    }
+    Ok((!out.is_empty()).then_some(out))
+}
+
+/// The length of the validated body as upstream measures it (`JSON.stringify(user).length`).
+fn serialized_length(input: &UserInput) -> usize {
+    let mut object = Map::new();
+    object.insert("schemas".to_owned(), Value::from(input.schemas.clone()));
+    object.insert("userName".to_owned(), Value::from(input.user_name.as_str()));
+    if let Some(external_id) = &input.external_id {
+        object.insert("externalId".to_owned(), Value::from(external_id.as_str()));
+    }
+    if let Some(display_name) = &input.display_name {
+        object.insert("displayName".to_owned(), Value::from(display_name.as_str()));
+    }
+    if !input.name.is_empty() {
+        let name: Map<String, Value> = input
+            .name
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Value::from(v.as_str())))
+            .collect();
+        object.insert("name".to_owned(), Value::Object(name));
+    }
+    if let Some(emails) = &input.emails {
+        let emails: Vec<Value> = emails
+            .iter()
+            .map(|e| {
+                let mut email = Map::new();
+                email.insert("value".to_owned(), Value::from(e.value.as_str()));
+                if let Some(primary) = e.primary {
+                    email.insert("primary".to_owned(), Value::Bool(primary));
+                }
+                if let Some(t) = &e.r#type {
+                    email.insert("type".to_owned(), Value::from(t.as_str()));
+                }
+                Value::Object(email)
+            })
+            .collect();
+        object.insert("emails".to_owned(), Value::Array(emails));
+    }
+    for (key, value) in &input.singular {
+        object.insert((*key).to_owned(), Value::from(value.as_str()));
+    }
+    for (key, values) in &input.multi_valued {
+        object.insert((*key).to_owned(), Value::Array(values.clone()));
+    }
+    if let Some(enterprise) = &input.enterprise {
+        object.insert(
+            ENTERPRISE_SCHEMA.to_owned(),
+            Value::Object(enterprise.clone()),
+        );
+    }
+    serde_json::to_string(&Value::Object(object)).map_or(usize::MAX, |s| js_length(&s))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[expect(clippy::needless_pass_by_value, reason = "tests pass json! literals")]
+    fn error(body: Value) -> String {
+        parse_user(&body)
+            .expect_err("invalid")
+            .detail
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn emails_follow_zods_pattern() {
+        for ok in [
+            "a@example.com",
+            "A.B+c@sub.example.co",
+            "o'neil@example.org",
+            "x-y_z@a-b.io",
+        ] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in [
+            "a@b",
+            "a@localhost",
+            "\"a\"@example.com",
+            "é@example.com",
+            "a@example.c",
+            "a.@example.com",
+            ".a@example.com",
+            "a'@example.com",
+            "a@-x.com",
+            "a@@example.com",
+            "a@example..com",
+            "",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn missing_schemas_and_user_name_are_reported_with_their_paths() {
+        assert_eq!(
+            error(json!({})),
+            "[body.schemas] Invalid input: expected array, received undefined; \
+             [body.userName] Invalid input: expected string, received undefined"
+        );
+        assert_eq!(
+            error(json!({"schemas": [USER_SCHEMA], "userName": "  "})),
+            "[body.userName] Too small: expected string to have >=1 characters"
+        );
+    }
+
+    #[test]
+    fn schemas_must_be_known_unique_and_contain_the_core_schema() {
+        let body = |schemas: Value| json!({"schemas": schemas, "userName": "a@example.com"});
+        assert_eq!(
+            error(body(json!(["urn:x"]))),
+            "[body.schemas] Unsupported SCIM User schema urn:x; \
+             [body.schemas] schemas must contain urn:ietf:params:scim:schemas:core:2.0:User"
+        );
+        assert_eq!(
+            error(body(json!([USER_SCHEMA, USER_SCHEMA]))),
+            format!(
+                "[body.schemas] SCIM User schema {USER_SCHEMA} must not be duplicated; \
+                 [body.schemas] SCIM User schema {USER_SCHEMA} must not be duplicated"
+            )
+        );
+        let input = parse_user(&body(json!([ENTERPRISE_SCHEMA, USER_SCHEMA]))).unwrap();
+        assert_eq!(input.schemas, vec![USER_SCHEMA, ENTERPRISE_SCHEMA]);
+    }
+
+    #[test]
+    fn a_user_name_that_is_not_an_email_needs_emails() {
+        assert_eq!(
+            error(json!({"schemas": [USER_SCHEMA], "userName": "jdoe"})),
+            "[body.emails] emails must contain an email when userName is not an email address"
+        );
+    }
+
+    #[test]
+    fn email_sets_have_one_primary_unique_pairs_and_unique_types() {
+        let body =
+            |emails: Value| json!({"schemas": [USER_SCHEMA], "userName": "jdoe", "emails": emails});
+        assert_eq!(
+            error(body(
+                json!([{"value": "a@example.com", "primary": true}, {"value": "b@example.com", "primary": "TRUE"}])
+            )),
+            "[body.emails] emails cannot contain multiple primary values"
+        );
+        assert_eq!(
+            error(body(
+                json!([{"value": "A@example.com"}, {"value": "a@example.com "}])
+            )),
+            "[body.emails.1.value] Invalid email address"
+        );
+        assert_eq!(
+            error(body(
+                json!([{"value": "A@example.com"}, {"value": "a@example.com"}])
+            )),
+            "[body.emails] emails cannot contain duplicate type and value pairs"
+        );
+        assert_eq!(
+            error(body(
+                json!([{"value": "a@example.com", "type": "Work"}, {"value": "b@example.com", "type": "work "}])
+            )),
+            "[body.emails] emails cannot contain duplicate defined types"
+        );
+        assert_eq!(
+            error(body(json!([{"value": "nope"}]))),
+            "[body.emails.0.value] Invalid email address"
+        );
+    }
+
+    #[test]
+    fn singular_attributes_unwrap_single_element_arrays() {
+        let input = parse_user(&json!({
+            "schemas": [USER_SCHEMA], "userName": "a@example.com",
+            "title": [" Engineer "], "locale": "en-US", "nickName": "ignored",
+        }))
+        .unwrap();
+        assert_eq!(
+            input.singular,
+            vec![
+                ("title", "Engineer".to_owned()),
+                ("locale", "en-US".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn multi_valued_attributes_are_checked() {
+        let body = |key: &str, values: Value| json!({"schemas": [USER_SCHEMA], "userName": "a@example.com", key: values});
+        assert_eq!(
+            error(body("addresses", json!([{"type": "work"}]))),
+            "[body.addresses.0] addresses must contain at least one address value"
+        );
+        assert_eq!(
+            error(body(
+                "roles",
+                json!([{"value": "a", "type": "X"}, {"value": "b", "type": "x"}])
+            )),
+            "[body.roles] roles cannot contain duplicate defined types"
+        );
+        assert_eq!(
+            error(body(
+                "phoneNumbers",
+                json!([{"value": "1", "primary": true}, {"value": "2", "primary": true}])
+            )),
+            "[body.phoneNumbers] phoneNumbers cannot contain multiple primary values"
+        );
+        assert_eq!(
+            error(body("entitlements", json!([{}]))),
+            "[body.entitlements.0.value] Invalid input: expected string, received undefined"
+        );
+    }
+
+    #[test]
+    fn active_accepts_booleans_and_exact_string_booleans() {
+        let body = |active: Value| json!({"schemas": [USER_SCHEMA], "userName": "a@example.com", "active": active});
+        assert_eq!(
+            parse_user(&body(json!("False"))).unwrap().active,
+            Some(false)
+        );
+        assert_eq!(parse_user(&body(json!("TRUE"))).unwrap().active, Some(true));
+        assert_eq!(
+            error(body(json!("yes"))),
+            "[body.active] Invalid input: expected boolean, received string"
+        );
+        assert_eq!(
+            error(body(json!([true]))),
+            "[body.active] Invalid input: expected boolean, received array"
+        );
+    }
+
+    #[test]
+    fn the_enterprise_extension_needs_its_schema_and_accepts_manager_forms() {
+        let body = |schemas: Value, enterprise: Value| json!({"schemas": schemas, "userName": "a@example.com", ENTERPRISE_SCHEMA: enterprise});
+        assert_eq!(
+            error(body(json!([USER_SCHEMA]), json!({"department": "R&D"}))),
+            format!(
+                "[body.schemas] The Enterprise User extension requires {ENTERPRISE_SCHEMA} in schemas"
+            )
+        );
+        let both = json!([USER_SCHEMA, ENTERPRISE_SCHEMA]);
+        for (manager, expected) in [
+            (json!("m1"), Some(json!({"value": "m1"}))),
+            (
+                json!({"value": "m1", "displayName": "Boss"}),
+                Some(json!({"value": "m1"})),
+            ),
+            (
+                json!([{"$ref": "../Users/m1"}]),
+                Some(json!({"$ref": "../Users/m1"})),
+            ),
+            (json!({"displayName": "Boss"}), None),
+        ] {
+            let input = parse_user(&body(both.clone(), json!({"manager": manager}))).unwrap();
+            let enterprise = input.enterprise.unwrap();
+            assert_eq!(enterprise.get("manager").cloned(), expected);
+        }
+        assert_eq!(
+            error(body(both, json!({"manager": 7}))),
+            format!("[body.{ENTERPRISE_SCHEMA}.manager] Invalid input")
+        );
+    }
+
+    #[test]
+    fn oversized_bodies_are_rejected() {
+        let emails: Vec<Value> = (0..20)
+            .map(|i| json!({"value": format!("{}{i}@example.com", "a".repeat(60))}))
+            .collect();
+        let roles: Vec<Value> = (0..10)
+            .map(|i| json!({"value": format!("{i}{}", "r".repeat(1_000)), "display": "d".repeat(1_000), "type": format!("t{i}")}))
+            .collect();
+        let entitlements = roles.clone();
+        let phones = roles
+            .iter()
+            .map(|r| json!({"value": r["value"], "type": r["type"]}))
+            .collect::<Vec<_>>();
+        let body = json!({
+            "schemas": [USER_SCHEMA], "userName": "a@example.com", "emails": emails,
+            "roles": roles, "entitlements": entitlements, "phoneNumbers": phones,
+            "addresses": (0..10).map(|i| json!({"formatted": "f".repeat(1_000), "streetAddress": "s".repeat(1_000), "type": format!("t{i}")})).collect::<Vec<_>>(),
+        });
+        assert_eq!(
+            error(body),
+            "[body] SCIM User attributes exceed the supported serialized size"
+        );
+    }
+}

@@ -1,0 +1,567 @@
+//! Storage and side effects of SCIM Users: the `scimUser` and `scimEmail` rows, the Bulwark `user`
+//! they are linked to, organization memberships, session revocation, audit records and hooks.
+//!
+//! Every change runs in one `Store` transaction. Uniqueness of `userName` and `externalId` per
+//! connection and of the Bulwark user's email is decided by unique indexes: when a write loses a race,
+//! the rows are read again after the rollback to name the conflict (409 `uniqueness`), so two
+//! concurrent creates of one user give one user and one 409.
+
+use bulwark_core::adapter::{AdapterErrorKind, Op, Sort};
+use bulwark_core::error::codes as core_codes;
+use bulwark_core::models::{Account, Model, Session, User};
+use bulwark_core::store::Store;
+use bulwark_core::{ApiError, Auth, Row, Where};
+use bulwark_organization::OrganizationApi;
+use bulwark_organization::api::NewMember;
+use http::StatusCode;
+
+use super::profile::CanonicalUser;
+use crate::audit;
+use crate::credentials::Principal;
+use crate::error::ScimError;
+use crate::models::{ScimEmail, ScimUser};
+use crate::options::{DeleteUsers, ScimOptions, ScimUserEvent, ScimUserHook};
+
+/// 404 for a User the connection does not have.
+pub(crate) const NOT_FOUND: &str = "SCIM User not found";
+const USER_NAME_TAKEN: &str = "SCIM User userName already exists";
+const EXTERNAL_ID_TAKEN: &str = "SCIM User externalId already exists";
+const EMAIL_TAKEN: &str = "A Better Auth User already uses this email";
+const CHANGED_CONCURRENTLY: &str = "The SCIM User identity changed concurrently";
+const USER_GONE: &str = "The linked Better Auth User no longer exists";
+
+/// How often a change that lost a serialization race is tried again.
+const ATTEMPTS: usize = 3;
+
+/// The SCIM User `id` of the principal's connection.
+pub(crate) async fn find(
+    auth: &Auth,
+    principal: &Principal,
+    id: &str,
+) -> Result<ScimUser, ScimError> {
+    auth.store()
+        .find_one::<ScimUser>(&scoped(principal, id))
+        .await?
+        .ok_or_else(|| ScimError::not_found(NOT_FOUND))
+}
+
+/// One page of the connection's Users in creation order: the total and the page.
+pub(crate) async fn list(
+    auth: &Auth,
+    principal: &Principal,
+    offset: u64,
+    limit: u64,
+) -> Result<(u64, Vec<ScimUser>), ScimError> {
+    let store = auth.store();
+    let filter = Where::eq("connectionId", principal.connection_id.as_str());
+    let total = store.count::<ScimUser>(&filter).await?;
+    if limit == 0 {
+        return Ok((total, Vec::new()));
+    }
+    let page = store
+        .find_many(
+            &filter,
+            &[Sort::asc("createdAt"), Sort::asc("id")],
+            Some(limit),
+            Some(offset),
+        )
+        .await?;
+    Ok((total, page))
+}
+
+/// Creates the SCIM User `profile` for the principal's connection, with its Bulwark user (and, for an
+/// organization-scoped connection, its membership).
+pub(crate) async fn create(
+    auth: &Auth,
+    options: &ScimOptions,
+    principal: &Principal,
+    profile: CanonicalUser,
+) -> Result<ScimUser, ScimError> {
+    let organization = match &principal.organization_id {
+        Some(organization_id) => {
+            let Some(api) = OrganizationApi::new(auth) else {
+                return Err(ScimError::invalid_value(
+                    "Organization-scoped SCIM provisioning requires the organization plugin",
+                ));
+            };
+            Some((api, organization_id.clone()))
+        }
+        None => None,
+    };
+    let scim_user = retry(auth, principal, &profile, None, || {
+        insert(auth, principal, &profile)
+    })
+    .await?;
+    if let Some((api, organization_id)) = organization {
+        let member = NewMember::new(organization_id, scim_user.user_id.as_str(), &["member"]);
+        if let Err(err) = api.add_member(member).await {
+            // The membership is part of provisioning: without it, nothing of the create remains.
+            if let Err(undo) = remove_created(auth, &scim_user).await {
+                tracing::error!(%undo, "could not undo a SCIM user whose membership failed");
+            }
+            return Err(ScimError::from(err));
+        }
+    }
+    notify(
+        options.on_user_provisioned.as_ref(),
+        ScimUserEvent {
+            action: "user.created",
+            connection_id: principal.connection_id.clone(),
+            scim_user: scim_user.clone(),
+            user_deleted: false,
+        },
+    )
+    .await;
+    Ok(scim_user)
+}
+
+/// Replaces the SCIM User `id` with `profile` (PUT, and PATCH after its operations applied). The
+/// Bulwark user follows the primary email and display name; deactivation revokes its sessions when no
+/// other active SCIM user links it.
+pub(crate) async fn replace(
+    auth: &Auth,
+    options: &ScimOptions,
+    principal: &Principal,
+    id: &str,
+    profile: CanonicalUser,
+) -> Result<ScimUser, ScimError> {
+    let (scim_user, action) = retry(auth, principal, &profile, Some(id), || {
+        update(auth, principal, id, &profile)
+    })
+    .await?;
+    notify(
+        options.on_user_updated.as_ref(),
+        ScimUserEvent {
+            action,
+            connection_id: principal.connection_id.clone(),
+            scim_user: scim_user.clone(),
+            user_deleted: false,
+        },
+    )
+    .await;
+    Ok(scim_user)
+}
+
+/// Deletes the SCIM User `id`, its emails and its organization membership; the Bulwark user goes too
+/// when [`DeleteUsers::WhenUnused`] applies.
+pub(crate) async fn delete(
+    auth: &Auth,
+    options: &ScimOptions,
+    principal: &Principal,
+    id: &str,
+) -> Result<(), ScimError> {
+    let current = find(auth, principal, id).await?;
+    let membership = match &principal.organization_id {
+        Some(organization_id) => {
+            let Some(api) = OrganizationApi::new(auth) else {
+                return Err(ScimError::invalid_value(
+                    "Organization-scoped SCIM deprovisioning requires the organization plugin",
+                ));
+            };
+            let member = api.find_member(organization_id, &current.user_id).await?;
+            match member {
+                Some(member) => {
+                    api.remove_member(organization_id, &member.id).await?;
+                    Some((api, member))
+                }
+                None => None,
+            }
+        }
+        None => None,
+    };
+    let delete_users = options.delete_users;
+    let (owned_auth, owned_principal, owned_id) = (auth.clone(), principal.clone(), id.to_owned());
+    let outcome = auth
+        .store()
+        .transaction(move |tx| {
+            Box::pin(async move {
+                remove(tx, &owned_auth, &owned_principal, &owned_id, delete_users).await
+            })
+        })
+        .await;
+    let (removed, user_deleted) = match outcome {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            if let Some((api, member)) = membership {
+                let role: Vec<&str> = member.role.split(',').collect();
+                let readd = NewMember::new(&member.organization_id, &member.user_id, &role);
+                if let Err(undo) = api.add_member(readd).await {
+                    tracing::error!(%undo, "could not restore a membership after a failed SCIM delete");
+                }
+            }
+            return Err(scim_error(err));
+        }
+    };
+    notify(
+        options.on_user_deprovisioned.as_ref(),
+        ScimUserEvent {
+            action: "user.deleted",
+            connection_id: principal.connection_id.clone(),
+            scim_user: removed,
+            user_deleted,
+        },
+    )
+    .await;
+    Ok(())
+}
+
+/// `id` within the principal's connection.
+fn scoped(principal: &Principal, id: &str) -> Where {
+    Where::eq("id", id).and(Where::eq("connectionId", principal.connection_id.as_str()))
+}
+
+/// A 409 raised inside a transaction (turned back into a SCIM error by [`scim_error`]).
+fn conflict(detail: &'static str) -> ApiError {
+    ApiError::message_only(StatusCode::CONFLICT, detail)
+}
+
+/// A transaction's error as a SCIM error: the uniqueness conflicts get `scimType: uniqueness`.
+fn scim_error(err: ApiError) -> ScimError {
+    match err.status() {
+        StatusCode::CONFLICT
+            if [USER_NAME_TAKEN, EXTERNAL_ID_TAKEN, EMAIL_TAKEN].contains(&err.message()) =>
+        {
+            ScimError::conflict(err.message())
+        }
+        StatusCode::NOT_FOUND | StatusCode::CONFLICT => ScimError::new(err.status(), err.message()),
+        _ => ScimError::from(err),
+    }
+}
+
+/// Runs a write, naming the conflict when it lost a race on a unique index, and trying it again (up
+/// to [`ATTEMPTS`] times) when it lost a serialization race without a visible conflict.
+async fn retry<T, F, Fut>(
+    auth: &Auth,
+    principal: &Principal,
+    profile: &CanonicalUser,
+    except: Option<&str>,
+    write: F,
+) -> Result<T, ScimError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut attempt = 1;
+    loop {
+        let err = match write().await {
+            Ok(value) => return Ok(value),
+            Err(err) => err,
+        };
+        let kind = err.adapter_kind();
+        let raced = matches!(
+            kind,
+            Some(AdapterErrorKind::UniqueViolation | AdapterErrorKind::SerializationFailure)
+        ) || err.message() == CHANGED_CONCURRENTLY;
+        if !raced {
+            return Err(scim_error(err));
+        }
+        if let Some(detail) = taken(&auth.store(), principal, profile, except).await? {
+            return Err(ScimError::conflict(detail));
+        }
+        if kind == Some(AdapterErrorKind::UniqueViolation) || attempt >= ATTEMPTS {
+            return Err(scim_error(err));
+        }
+        attempt += 1;
+    }
+}
+
+/// Which unique value of `profile` another row holds, if any: the connection's `userName` (any case)
+/// or `externalId`, or the email of another Bulwark user.
+async fn taken(
+    store: &Store,
+    principal: &Principal,
+    profile: &CanonicalUser,
+    except: Option<&str>,
+) -> Result<Option<&'static str>, ApiError> {
+    let in_connection = Where::eq("connectionId", principal.connection_id.as_str());
+    let others = match except {
+        Some(id) => in_connection.and(Where::cmp("id", Op::Ne, id)),
+        None => in_connection,
+    };
+    let user_name = others
+        .clone()
+        .and(Where::eq("userNameKey", profile.user_name.to_lowercase()));
+    if let Some(found) = store.find_one::<ScimUser>(&user_name).await? {
+        tracing::debug!(scim_user = %found.id, "userName taken");
+        return Ok(Some(USER_NAME_TAKEN));
+    }
+    if let Some(external_id) = &profile.external_id {
+        let filter = others.and(Where::eq("externalId", external_id.as_str()));
+        if store.find_one::<ScimUser>(&filter).await?.is_some() {
+            return Ok(Some(EXTERNAL_ID_TAKEN));
+        }
+    }
+    let linked = match except {
+        Some(id) => store
+            .find_one::<ScimUser>(&Where::eq("id", id))
+            .await?
+            .map(|u| u.user_id),
+        None => None,
+    };
+    let email = store
+        .find_one::<User>(&Where::eq("email", profile.primary_email.as_str()))
+        .await?;
+    Ok(email
+        .filter(|user| Some(&user.id) != linked.as_ref())
+        .map(|_| EMAIL_TAKEN))
+}
+
+/// One create attempt: the Bulwark user, the SCIM user, its emails and the audit record, in one
+/// transaction.
+async fn insert(
+    auth: &Auth,
+    principal: &Principal,
+    profile: &CanonicalUser,
+) -> Result<ScimUser, ApiError> {
+    let (auth, principal, profile) = (auth.clone(), principal.clone(), profile.clone());
+    auth.clone()
+        .store()
+        .transaction(move |tx| {
+            Box::pin(async move {
+                let (auth, principal, profile) = (&auth, &principal, &profile);
+                if let Some(detail) = taken(tx, principal, profile, None).await? {
+                    return Err(conflict(detail));
+                }
+                let env = auth.env();
+                let now = env.clock.now();
+                let user = User {
+                    name: profile.display_name.clone(),
+                    email: profile.primary_email.clone(),
+                    email_verified: false,
+                    image: None,
+                    created_at: now,
+                    updated_at: now,
+                    extra: Row::new(),
+                    id: env.ids.id(),
+                };
+                let Some(user) = tx.create(user).await? else {
+                    return Err(ApiError::bad_request(core_codes::FAILED_TO_CREATE_USER));
+                };
+                let scim_user = row(env.ids.id(), principal, &user.id, profile, 1, now, now);
+                let Some(scim_user) = tx.create(scim_user).await? else {
+                    return Err(ApiError::bad_request(core_codes::FAILED_TO_CREATE_USER));
+                };
+                write_emails(tx, auth, &scim_user, profile).await?;
+                audit::record_user(tx, auth, principal, "user.created", &scim_user.id, &user.id)
+                    .await?;
+                Ok(scim_user)
+            })
+        })
+        .await
+}
+
+/// One replace attempt: the SCIM user (only if its version is still the one read), its emails, the
+/// Bulwark user's email and name, session revocation on deactivation, and the audit record.
+async fn update(
+    auth: &Auth,
+    principal: &Principal,
+    id: &str,
+    profile: &CanonicalUser,
+) -> Result<(ScimUser, &'static str), ApiError> {
+    let (auth, principal, profile) = (auth.clone(), principal.clone(), profile.clone());
+    let id = id.to_owned();
+    auth.clone()
+        .store()
+        .transaction(move |tx| {
+            Box::pin(async move {
+                let (auth, principal, profile, id) = (&auth, &principal, &profile, id.as_str());
+                let Some(current) = tx.find_one::<ScimUser>(&scoped(principal, id)).await? else {
+                    return Err(ApiError::message_only(StatusCode::NOT_FOUND, NOT_FOUND));
+                };
+                if let Some(detail) = taken(tx, principal, profile, Some(id)).await? {
+                    return Err(conflict(detail));
+                }
+                let env = auth.env();
+                let now = env.clock.now();
+                follow_profile(tx, &current.user_id, profile, now).await?;
+                let next = row(
+                    current.id.clone(),
+                    principal,
+                    &current.user_id,
+                    profile,
+                    current.version + 1,
+                    current.created_at,
+                    now,
+                );
+                let mut changes = next.to_row();
+                changes.take("id");
+                changes.take("createdAt");
+                changes.take("organizationId");
+                let same_version = scoped(principal, id).and(Where::eq("version", current.version));
+                let Some(updated) = tx.update::<ScimUser>(&same_version, changes).await? else {
+                    return Err(ApiError::message_only(
+                        StatusCode::CONFLICT,
+                        CHANGED_CONCURRENTLY,
+                    ));
+                };
+                tx.delete_many::<ScimEmail>(&Where::eq("scimUserId", updated.id.as_str()))
+                    .await?;
+                write_emails(tx, auth, &updated, profile).await?;
+                let action = match (current.active, updated.active) {
+                    (true, false) => {
+                        revoke_if_inactive(tx, &updated.user_id).await?;
+                        "user.deactivated"
+                    }
+                    (false, true) => "user.reactivated",
+                    _ => "user.updated",
+                };
+                audit::record_user(tx, auth, principal, action, &updated.id, &updated.user_id)
+                    .await?;
+                Ok((updated, action))
+            })
+        })
+        .await
+}
+
+/// The Bulwark user follows the primary email (no longer verified when it changes) and the display
+/// name; another user's email is a 409.
+async fn follow_profile(
+    tx: &Store,
+    user_id: &str,
+    profile: &CanonicalUser,
+    now: time::OffsetDateTime,
+) -> Result<(), ApiError> {
+    let Some(user) = tx.find_one::<User>(&Where::eq("id", user_id)).await? else {
+        return Err(ApiError::message_only(StatusCode::CONFLICT, USER_GONE));
+    };
+    let mut changes = Row::new();
+    if user.email != profile.primary_email {
+        changes.set("email", profile.primary_email.as_str());
+        changes.set("emailVerified", false);
+    }
+    if user.name != profile.display_name {
+        changes.set("name", profile.display_name.as_str());
+    }
+    if !changes.is_empty() {
+        changes.set("updatedAt", now);
+        tx.update::<User>(&Where::eq("id", user_id), changes)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes the SCIM user `id` in `tx`, and the Bulwark user too when it is unused; sessions are revoked
+/// when no active SCIM user links the Bulwark user any more. Returns the removed row and whether the
+/// Bulwark user was deleted.
+async fn remove(
+    tx: &Store,
+    auth: &Auth,
+    principal: &Principal,
+    id: &str,
+    delete_users: DeleteUsers,
+) -> Result<(ScimUser, bool), ApiError> {
+    let Some(current) = tx.find_one::<ScimUser>(&scoped(principal, id)).await? else {
+        return Err(ApiError::message_only(StatusCode::NOT_FOUND, NOT_FOUND));
+    };
+    tx.delete_many::<ScimEmail>(&Where::eq("scimUserId", current.id.as_str()))
+        .await?;
+    tx.delete::<ScimUser>(&Where::eq("id", current.id.as_str()))
+        .await?;
+    let user_id = current.user_id.as_str();
+    let linked = Where::eq("userId", user_id);
+    let unused = delete_users == DeleteUsers::WhenUnused
+        && tx.count::<ScimUser>(&linked).await? == 0
+        && tx.count::<Account>(&linked).await? == 0;
+    if unused {
+        tx.delete_many::<Session>(&linked).await?;
+        tx.delete::<User>(&Where::eq("id", user_id)).await?;
+    } else {
+        revoke_if_inactive(tx, user_id).await?;
+    }
+    audit::record_user(tx, auth, principal, "user.deleted", &current.id, user_id).await?;
+    Ok((current, unused))
+}
+
+/// Undoes a create whose organization membership failed.
+async fn remove_created(auth: &Auth, scim_user: &ScimUser) -> Result<(), ApiError> {
+    let scim_user = scim_user.clone();
+    auth.store()
+        .transaction(move |tx| {
+            Box::pin(async move {
+                let id = scim_user.id.as_str();
+                tx.delete_many::<ScimEmail>(&Where::eq("scimUserId", id))
+                    .await?;
+                tx.delete::<ScimUser>(&Where::eq("id", id)).await?;
+                tx.delete_many::<crate::models::ScimAuditEvent>(&Where::eq("resourceId", id))
+                    .await?;
+                tx.delete_many::<Session>(&Where::eq("userId", scim_user.user_id.as_str()))
+                    .await?;
+                tx.delete::<User>(&Where::eq("id", scim_user.user_id.as_str()))
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Revokes the sessions of `user_id` unless an active SCIM user still links it.
+async fn revoke_if_inactive(tx: &Store, user_id: &str) -> Result<(), ApiError> {
+    let active = Where::eq("userId", user_id).and(Where::eq("active", true));
+    if tx.count::<ScimUser>(&active).await? == 0 {
+        tx.delete_many::<Session>(&Where::eq("userId", user_id))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The `scimUser` row of `profile`.
+fn row(
+    id: String,
+    principal: &Principal,
+    user_id: &str,
+    profile: &CanonicalUser,
+    version: i64,
+    created_at: time::OffsetDateTime,
+    updated_at: time::OffsetDateTime,
+) -> ScimUser {
+    ScimUser {
+        id,
+        connection_id: principal.connection_id.clone(),
+        organization_id: principal.organization_id.clone(),
+        user_id: user_id.to_owned(),
+        user_name: profile.user_name.clone(),
+        user_name_key: profile.user_name.to_lowercase(),
+        external_id: profile.external_id.clone(),
+        display_name: profile.display_name.clone(),
+        given_name: profile.given_name.clone(),
+        family_name: profile.family_name.clone(),
+        primary_email: profile.primary_email.clone(),
+        active: profile.active,
+        attributes: profile.attributes.clone(),
+        version,
+        created_at,
+        updated_at,
+    }
+}
+
+/// Writes one `scimEmail` row per email of `profile`.
+async fn write_emails(
+    tx: &Store,
+    auth: &Auth,
+    scim_user: &ScimUser,
+    profile: &CanonicalUser,
+) -> Result<(), ApiError> {
+    for email in &profile.emails {
+        tx.create(ScimEmail {
+            id: auth.env().ids.id(),
+            scim_user_id: scim_user.id.clone(),
+            connection_id: scim_user.connection_id.clone(),
+            value: email.value.clone(),
+            r#type: email.r#type.clone(),
+            primary: email.primary,
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// Runs a hook after a committed change; its failure is logged, not answered.
+async fn notify(hook: Option<&ScimUserHook>, event: ScimUserEvent) {
+    let Some(hook) = hook else {
+        return;
+    };
+    let action = event.action;
+    if let Err(err) = hook(event).await {
+        tracing::warn!(%err, action, "SCIM user hook failed");
+    }
+}
