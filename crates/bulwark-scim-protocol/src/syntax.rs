@@ -276,7 +276,23 @@ impl<'a> Parser<'a> {
             });
         }
         self.position += 1;
+        self.skip_whitespace();
+        let sub_attr_start = self.position;
         let sub_attr = self.sub_attr()?;
+        // The sub-attribute becomes a path of its own inside the value filter, where a keyword
+        // would not read back as a path.
+        if ["and", "or", "not"]
+            .iter()
+            .any(|keyword| sub_attr.name_is(keyword))
+        {
+            return Err(error(
+                SyntaxErrorKind::Unexpected {
+                    expected: "a sub-attribute name",
+                    found: quote_word(sub_attr.name()),
+                },
+                sub_attr_start,
+            ));
+        }
         let comparison = self.comparison(sub_attr)?;
         Ok(Filter::ValuePath {
             attr,

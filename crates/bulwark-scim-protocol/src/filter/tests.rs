@@ -241,7 +241,7 @@ fn value_paths() {
 
 #[test]
 fn value_path_followed_by_a_sub_attribute_comparison() {
-    // upstream: collection-query.ts accepts `emails[type eq "work"].value eq "x"` (Entra).
+    // Upstream v1.7.1 (collection-query.ts) accepts this form, which Microsoft Entra sends.
     let work = eq("type", string("work"));
     check(
         r#"emails[type eq "work"].value eq "ada@example.com""#,
@@ -580,7 +580,7 @@ fn operator_errors() {
         error(r#"userName like "bjensen""#),
         (SyntaxErrorKind::UnknownOperator("like".to_owned()), 9)
     );
-    // upstream: collection-query.test.ts classifies `user Name eq "ada"` as an unsupported operator.
+    // Upstream v1.7.1 also reads `Name` as the operator here.
     assert_eq!(
         error(r#"user Name eq "ada""#),
         (SyntaxErrorKind::UnknownOperator("Name".to_owned()), 5)
@@ -699,6 +699,15 @@ fn grouping_errors() {
         error(r#"emails[type eq "work"].value.x eq 1"#).0,
         SyntaxErrorKind::InvalidAttributePath { .. }
     ));
+    // Found by fuzzing: a keyword would not read back as a path.
+    assert_eq!(
+        error(r#"emails[type eq "work"]. and eq 1"#),
+        (unexpected("a sub-attribute name", "`and`"), 24)
+    );
+    assert_eq!(
+        error(r#"emails[type eq "work"].NOT pr"#),
+        (unexpected("a sub-attribute name", "`NOT`"), 23)
+    );
     assert_eq!(
         error(r#"emails[type eq "work"]. (x pr)"#),
         (unexpected("a sub-attribute name", "`(`"), 24)
