@@ -1,5 +1,5 @@
 //! `/scim/v2/Users` (RFC 7644 §3.3–§3.6) with upstream v1.7.1's answers: `POST` (201 with `Location`
-//! and `Content-Location`), `GET` one or a page, `PUT` (200 with `Location`) and `DELETE` (204).
+//! and `Content-Location`), `GET` one or a filtered page, `PUT` (200 with `Location`) and `DELETE` (204).
 
 use std::sync::Arc;
 
@@ -80,16 +80,10 @@ async fn delete(request: ScimRequest) -> Result<ApiResponse, ScimError> {
 
 async fn list(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let principal = request.principal()?;
-    if request
-        .req
-        .query("filter")
-        .is_some_and(|f| !f.trim().is_empty())
-    {
-        return Err(ScimError::bad_request(
-            "invalidFilter",
-            "filter is not supported on this server yet",
-        ));
-    }
+    let filter = match request.req.query("filter") {
+        Some(text) => crate::filter::parse_user_filter(&text)?,
+        None => None,
+    };
     let start_index = integer(&request, "startIndex")?.unwrap_or(1).max(1);
     let count = integer(&request, "count")?
         .unwrap_or(MAX_COUNT)
@@ -97,7 +91,7 @@ async fn list(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let auth = request.req.auth();
     let offset = u64::try_from(start_index - 1).unwrap_or_default();
     let limit = u64::try_from(count).unwrap_or_default();
-    let (total, page) = provisioning::list(auth, principal, offset, limit).await?;
+    let (total, page) = provisioning::list(auth, principal, filter, offset, limit).await?;
     let resources: Vec<Value> = page.iter().map(|u| resource::render(auth, u)).collect();
     let body = json!({
         "schemas": [LIST_RESPONSE],

@@ -45,15 +45,21 @@ pub(crate) async fn find(
         .ok_or_else(|| ScimError::not_found(NOT_FOUND))
 }
 
-/// One page of the connection's Users in creation order: the total and the page.
+/// One page of the connection's Users matching `filter`, in creation order: the total and the page.
+/// Both are queries (`COUNT`, then `LIMIT`/`OFFSET`), so only the page is read.
 pub(crate) async fn list(
     auth: &Auth,
     principal: &Principal,
+    filter: Option<Where>,
     offset: u64,
     limit: u64,
 ) -> Result<(u64, Vec<ScimUser>), ScimError> {
     let store = auth.store();
-    let filter = Where::eq("connectionId", principal.connection_id.as_str());
+    let in_connection = Where::eq("connectionId", principal.connection_id.as_str());
+    let filter = match filter {
+        Some(filter) => in_connection.and(filter),
+        None => in_connection,
+    };
     let total = store.count::<ScimUser>(&filter).await?;
     if limit == 0 {
         return Ok((total, Vec::new()));

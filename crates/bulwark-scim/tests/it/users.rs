@@ -569,6 +569,113 @@ async fn list_pages_in_creation_order() {
         );
 }
 
+fn filter_query(filter: &str) -> String {
+    let encoded: String = url_encode(filter);
+    format!("/Users?filter={encoded}")
+}
+
+/// Percent-encodes a query value.
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+// upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R3 — Required Test: Test invalid User by username
+// upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R4 — Required Test: Test invalid User by ID
+// upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R6 — Required Test: Create Okta user with realistic values
+// upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R7 — Required Test: Verify that user was created
+// upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R8 — Required Test: Expect failure when recreating user with same values
+// upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R9 — Required Test: Username Case Sensitivity Check
+async fn okta_required_user_checks() {
+    let auth = auth();
+    let missing = get(
+        &auth,
+        OKTA,
+        &filter_query(r#"userName eq "nonexistent-user@example.invalid""#),
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::OK);
+    assert_eq!(missing.json["totalResults"], 0);
+    get(&auth, OKTA, "/Users/00000000000000000000")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, None, "SCIM User not found");
+    let body = json!({
+        "schemas": [USER_SCHEMA],
+        "userName": "Okta.Tester@example.com",
+        "name": {"givenName": "Okta", "familyName": "Tester"},
+        "emails": [{"primary": true, "value": "okta.tester@example.com", "type": "work"}],
+        "displayName": "Okta Tester",
+        "active": true,
+    });
+    let created = post(&auth, OKTA, body.clone()).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(created.json["name"]["givenName"], "Okta");
+    let read = get(&auth, OKTA, &format!("/Users/{}", created.id())).await;
+    assert_eq!(read.json["userName"], "Okta.Tester@example.com");
+    let mut again = body;
+    again["emails"] =
+        json!([{"primary": true, "value": "Okta.Tester@example.com", "type": "work"}]);
+    assert_eq!(post(&auth, OKTA, again).await.status, StatusCode::CONFLICT);
+    let found = get(
+        &auth,
+        OKTA,
+        &filter_query(r#"userName eq "OKTA.TESTER@EXAMPLE.COM""#),
+    )
+    .await;
+    assert_eq!(found.json["totalResults"], 1);
+    assert_eq!(
+        found.json["Resources"][0]["userName"],
+        "Okta.Tester@example.com"
+    );
+}
+
+#[tokio::test]
+async fn filters_run_within_the_connection() {
+    let auth = auth();
+    let ada = post(
+        &auth,
+        OKTA,
+        json!({"schemas": [USER_SCHEMA], "userName": "ada", "externalId": "E-1",
+               "emails": [{"value": "ada@example.com", "type": "work"}, {"value": "ada@home.example", "type": "home"}]}),
+    )
+    .await
+    .id();
+    create(&auth, "grace@example.com").await;
+    create_on_entra(&auth).await;
+    for (filter, expected) in [
+        (
+            r#"emails[type eq "work"].value eq "ADA@example.com""#,
+            vec![ada.as_str()],
+        ),
+        (r#"emails.value eq "ada@home.example""#, vec![ada.as_str()]),
+        (r#"externalId eq "E-1""#, vec![ada.as_str()]),
+        (r#"externalId eq "e-1""#, vec![]),
+        (r#"userName eq "entra@example.com""#, vec![]),
+    ] {
+        let res = get(&auth, OKTA, &filter_query(filter)).await;
+        assert_eq!(res.status, StatusCode::OK, "{filter}: {}", res.json);
+        let ids: Vec<&str> = res.json["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, expected, "{filter}");
+        assert_eq!(res.json["totalResults"], expected.len(), "{filter}");
+    }
+    let bad = get(&auth, OKTA, &filter_query("userName eq")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json["scimType"], "invalidFilter");
+}
+
 async fn create_on_entra(auth: &Auth) -> String {
     let res = post(
         auth,
