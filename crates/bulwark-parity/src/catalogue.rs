@@ -258,11 +258,17 @@ pub fn account(root: &Path, scenarios: &[Scenario]) -> anyhow::Result<Coverage> 
             .get(&(test.pin.clone(), test.key.clone()))
             .cloned()
             .unwrap_or_default();
+        let covered = !accounts.is_empty();
         for entry in &entries {
             let applies = entry.pins.is_empty() || entry.pins.contains(&test.pin);
-            let matches = entry.file.as_deref() == Some(test.file.as_str())
-                || entry.test.as_deref().map(normalize_key).as_deref() == Some(test.key.as_str());
-            if applies && matches {
+            let names_test =
+                entry.test.as_deref().map(normalize_key).as_deref() == Some(test.key.as_str());
+            let names_file = entry.file.as_deref() == Some(test.file.as_str());
+            // A file-wide `pending` entry speaks for the tests of the file nothing covers yet, so a
+            // file can be ported test by test; a test-level entry, or a file-wide `not-applicable`,
+            // must go when a test it names is covered.
+            let rest_of_file = names_file && entry.status == "pending" && covered;
+            if applies && (names_test || names_file) && !rest_of_file {
                 accounts.insert(match entry.status.as_str() {
                     "pending" => Account::Pending(entry.reason.clone()),
                     _ => Account::NotApplicable(entry.reason.clone()),
