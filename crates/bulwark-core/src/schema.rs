@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::adapter::Value;
+
 /// A field's storage type (upstream's `type` in its schema definitions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -155,6 +157,109 @@ impl FieldDef {
     pub fn column(mut self, column: impl Into<String>) -> Self {
         self.column = column.into();
         self
+    }
+}
+
+/// A field an application adds to a model through options: upstream's `additionalFields` entry
+/// (`{ type, required, defaultValue, input, returned }`).
+///
+/// The owner of the model turns it into a column with [`AdditionalField::field_def`], reads request values
+/// with [`AdditionalField::value_from_json`] when `input` allows, fills `default_value` on create, and
+/// leaves the field out of its responses when `returned` is off. Defaults follow upstream: required,
+/// accepted as input, returned.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct AdditionalField {
+    /// The logical name, which is also the column name and the JSON key.
+    pub name: String,
+    /// The storage type.
+    pub ty: FieldType,
+    /// Whether a value must be given on create (and the column is `NOT NULL`); optional fields also
+    /// accept `null`.
+    pub required: bool,
+    /// The value stored on create when none is given.
+    pub default_value: Option<Value>,
+    /// Whether request bodies may set the field (upstream's `input`); when off, only server code can.
+    pub input: bool,
+    /// Whether responses include the field (upstream's `returned`); when off, it is stored only.
+    pub returned: bool,
+}
+
+impl AdditionalField {
+    /// A required field of type `ty`, accepted as input and returned.
+    pub fn new(name: impl Into<String>, ty: FieldType) -> Self {
+        Self {
+            name: name.into(),
+            ty,
+            required: true,
+            default_value: None,
+            input: true,
+            returned: true,
+        }
+    }
+
+    /// Sets whether the field is required (upstream's `required`, default on).
+    #[must_use]
+    pub fn required(mut self, required: bool) -> Self {
+        self.required = required;
+        self
+    }
+
+    /// The value stored on create when none is given (upstream's `defaultValue`).
+    #[must_use]
+    pub fn default_value(mut self, value: impl Into<Value>) -> Self {
+        self.default_value = Some(value.into());
+        self
+    }
+
+    /// Sets whether request bodies may set the field (upstream's `input`, default on).
+    #[must_use]
+    pub fn input(mut self, input: bool) -> Self {
+        self.input = input;
+        self
+    }
+
+    /// Sets whether responses include the field (upstream's `returned`, default on).
+    #[must_use]
+    pub fn returned(mut self, returned: bool) -> Self {
+        self.returned = returned;
+        self
+    }
+
+    /// The column the field adds to its model.
+    pub fn field_def(&self) -> FieldDef {
+        FieldDef {
+            required: self.required,
+            ..FieldDef::new(self.name.clone(), self.ty)
+        }
+    }
+
+    /// The stored form of a JSON value, or `None` when the value does not have the field's type.
+    /// `null` is accepted for optional fields only. Dates are RFC 3339 strings; numbers are integers.
+    pub fn value_from_json(&self, json: &serde_json::Value) -> Option<Value> {
+        use serde_json::Value as Json;
+        match (self.ty, json) {
+            (_, Json::Null) => (!self.required).then_some(Value::Null),
+            (FieldType::String, Json::String(s)) => Some(Value::String(s.clone())),
+            (FieldType::Number, Json::Number(n)) => n.as_i64().map(Value::Int),
+            (FieldType::Float, Json::Number(n)) => n.as_f64().map(Value::Float),
+            (FieldType::Boolean, Json::Bool(b)) => Some(Value::Bool(*b)),
+            (FieldType::Date, Json::String(s)) => {
+                crate::models::wire::parse_date(s).map(Value::Timestamp)
+            }
+            (FieldType::Json, json) => Some(Value::Json(json.clone())),
+            (FieldType::StringList, Json::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(Value::StringList),
+            (FieldType::NumberList, Json::Array(items)) => items
+                .iter()
+                .map(Json::as_i64)
+                .collect::<Option<Vec<_>>>()
+                .map(Value::NumberList),
+            _ => None,
+        }
     }
 }
 
@@ -344,5 +449,71 @@ impl Schema {
     /// Every model, in definition order (referenced models before referencing ones in the core schema).
     pub fn models(&self) -> &[ModelDef] {
         &self.models
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn check(field: &AdditionalField, json: &serde_json::Value, expected: Option<&Value>) {
+        assert_eq!(
+            field.value_from_json(json).as_ref(),
+            expected,
+            "{} {json}",
+            field.name
+        );
+    }
+
+    #[test]
+    fn additional_fields_read_json_of_their_type() {
+        let text = AdditionalField::new("text", FieldType::String);
+        check(&text, &json!("a"), Some(&Value::from("a")));
+        check(&text, &json!(1), None);
+        check(&text, &json!(null), None);
+        check(
+            &text.clone().required(false),
+            &json!(null),
+            Some(&Value::Null),
+        );
+        let number = AdditionalField::new("n", FieldType::Number);
+        check(&number, &json!(3), Some(&Value::Int(3)));
+        check(&number, &json!(1.5), None);
+        check(&number, &json!("3"), None);
+        let flag = AdditionalField::new("b", FieldType::Boolean);
+        check(&flag, &json!(true), Some(&Value::Bool(true)));
+        let date = AdditionalField::new("d", FieldType::Date);
+        check(
+            &date,
+            &json!("2026-01-02T03:04:05.006Z"),
+            Some(&Value::Timestamp(datetime!(2026-01-02 03:04:05.006 UTC))),
+        );
+        check(&date, &json!("yesterday"), None);
+        let doc = AdditionalField::new("j", FieldType::Json);
+        check(
+            &doc,
+            &json!({"a": [1]}),
+            Some(&Value::Json(json!({"a": [1]}))),
+        );
+        let list = AdditionalField::new("l", FieldType::StringList);
+        check(
+            &list,
+            &json!(["a", "b"]),
+            Some(&Value::from(vec!["a".to_owned(), "b".to_owned()])),
+        );
+        check(&list, &json!(["a", 1]), None);
+    }
+
+    #[test]
+    fn additional_fields_become_columns() {
+        let field = AdditionalField::new("tier", FieldType::String);
+        assert!(field.field_def().required);
+        assert_eq!(field.field_def().column, "tier");
+        let optional = field.required(false).input(false).returned(false);
+        assert!(!optional.field_def().required);
+        assert!(!optional.input && !optional.returned);
     }
 }

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod api;
 pub mod codes;
+pub mod fields;
 pub mod models;
 pub mod options;
 mod routes;

@@ -1,6 +1,7 @@
 //! The plugin's models: `organization`, `member`, `invitation`, `team`, `teamMember` and
 //! `organizationRole`, with upstream's field names and JSON key order (schema order, then `id`, then
-//! additional fields).
+//! additional fields in `extra`; the endpoints answer additional fields before `id`, see
+//! [`crate::fields`]).
 
 mod invitation;
 mod member;

@@ -24,6 +24,7 @@ pub use hooks::{
 };
 
 use crate::access::{AccessControl, Role, RoleSet, default_roles};
+use crate::fields::AdditionalFields;
 use crate::models::{Invitation, Member, Organization};
 
 /// A predicate over a user (upstream: `(user) => boolean | Promise<boolean>`).
@@ -289,6 +290,8 @@ pub struct OrganizationOptions {
     pub disable_organization_deletion: bool,
     /// Callbacks around organization and member changes.
     pub organization_hooks: OrganizationHooks,
+    /// Fields the application adds to the plugin's models (upstream's `schema.<model>.additionalFields`).
+    pub additional_fields: AdditionalFields,
 }
 
 impl fmt::Debug for OrganizationOptions {
@@ -309,6 +312,7 @@ impl fmt::Debug for OrganizationOptions {
                 "disable_organization_deletion",
                 &self.disable_organization_deletion,
             )
+            .field("additional_fields", &self.additional_fields)
             .finish_non_exhaustive()
     }
 }
@@ -331,6 +335,7 @@ impl Default for OrganizationOptions {
             dynamic_access_control: DynamicAccessControl::default(),
             disable_organization_deletion: false,
             organization_hooks: OrganizationHooks::default(),
+            additional_fields: AdditionalFields::default(),
         }
     }
 }
@@ -445,6 +450,14 @@ impl OrganizationOptions {
     #[must_use]
     pub fn organization_hooks(mut self, hooks: OrganizationHooks) -> Self {
         self.organization_hooks = hooks;
+        self
+    }
+
+    /// Fields added to the plugin's models: they become columns, the create and update endpoints accept
+    /// them (those with `input`), and answers include them (those with `returned`).
+    #[must_use]
+    pub fn additional_fields(mut self, fields: AdditionalFields) -> Self {
+        self.additional_fields = fields;
         self
     }
 

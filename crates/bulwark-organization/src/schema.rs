@@ -6,7 +6,7 @@
 //! v1.7.1 database is read as is. Bulwark adds one constraint upstream lacks: a unique index over
 //! `member(organizationId, userId)`, so concurrent adds of the same user can never make two memberships.
 
-use bulwark_core::schema::{FieldDef, FieldType, ModelDef};
+use bulwark_core::schema::{AdditionalField, FieldDef, FieldType, ModelDef};
 
 use crate::options::OrganizationOptions;
 
@@ -17,18 +17,31 @@ pub const MEMBER_UNIQUE_INDEX: &str = "member_organizationId_userId_uidx";
 pub const ROLE_UNIQUE_INDEX: &str = "organizationRole_organizationId_role_uidx";
 
 /// The models the plugin adds, in upstream's order (referenced models first).
+///
+/// The application's additional fields follow each model's own fields; one that repeats a field name
+/// fails the build (`DuplicateField`).
 pub fn models(options: &OrganizationOptions) -> Vec<ModelDef> {
-    let mut models = vec![organization()];
+    let extra = &options.additional_fields;
+    let mut models = vec![with_fields(organization(), &extra.organization)];
     if options.dynamic_access_control.enabled {
         models.push(organization_role());
     }
     if options.teams.enabled {
-        models.push(team());
+        models.push(with_fields(team(), &extra.team));
         models.push(team_member());
     }
-    models.push(member());
-    models.push(invitation(options.teams.enabled));
+    models.push(with_fields(member(), &extra.member));
+    models.push(with_fields(
+        invitation(options.teams.enabled),
+        &extra.invitation,
+    ));
     models
+}
+
+fn with_fields(model: ModelDef, fields: &[AdditionalField]) -> ModelDef {
+    fields
+        .iter()
+        .fold(model, |model, field| model.field(field.field_def()))
 }
 
 fn organization_id() -> FieldDef {
@@ -162,6 +175,33 @@ mod tests {
         let invitation = models(&all).pop().unwrap();
         assert!(invitation.get("teamId").is_some());
         assert_eq!(session_fields(&all).len(), 2);
+    }
+
+    #[test]
+    fn additional_fields_follow_each_models_own_fields() {
+        use crate::fields::{AdditionalField, AdditionalFields};
+        let fields = AdditionalFields::default()
+            .organization([AdditionalField::new("tier", FieldType::String).required(false)])
+            .member([AdditionalField::new("title", FieldType::String)])
+            .invitation([AdditionalField::new("note", FieldType::String)])
+            .team([AdditionalField::new("color", FieldType::String)]);
+        let options = OrganizationOptions::default()
+            .teams(TeamOptions::enabled())
+            .additional_fields(fields);
+        let last = |name: &str| {
+            let model = models(&options)
+                .into_iter()
+                .find(|m| m.name == name)
+                .unwrap();
+            model.fields.last().cloned().unwrap()
+        };
+        assert_eq!(last("organization").name, "tier");
+        assert!(!last("organization").required);
+        assert_eq!(last("member").name, "title");
+        assert!(last("member").required);
+        assert_eq!(last("invitation").name, "note");
+        assert_eq!(last("team").name, "color");
+        assert_eq!(last("teamMember").name, "createdAt");
     }
 
     #[test]

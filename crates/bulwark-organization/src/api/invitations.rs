@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use bulwark_core::adapter::{Op, Row, Sort, Where};
+use bulwark_core::adapter::{Op, Row, Sort, Value, Where};
 use bulwark_core::error::codes as core_codes;
 use bulwark_core::models::User;
 use bulwark_core::session::SessionWithUser;
@@ -24,6 +24,7 @@ use time::format_description::well_known::Rfc3339;
 use super::{OrganizationApi, merge_data};
 use crate::access::{permissions, split_roles};
 use crate::codes;
+use crate::fields;
 use crate::models::{Invitation, Member, Organization, Team, TeamMember};
 use crate::options::{
     CreateInvitation, InvitationAccepted, InvitationCancel, InvitationCreated, InvitationEmail,
@@ -53,6 +54,8 @@ pub struct NewInvitation {
     pub resend: bool,
     /// Teams of the organization the invitee joins on acceptance (teams only).
     pub team_ids: Vec<String>,
+    /// Values of the invitation's additional fields (any of them, `input` or not).
+    pub additional_fields: Row,
 }
 
 impl NewInvitation {
@@ -68,6 +71,7 @@ impl NewInvitation {
             role: roles.join(","),
             resend: false,
             team_ids: Vec::new(),
+            additional_fields: Row::new(),
         }
     }
 
@@ -82,6 +86,13 @@ impl NewInvitation {
     #[must_use]
     pub fn team(mut self, team_id: impl Into<String>) -> Self {
         self.team_ids.push(team_id.into());
+        self
+    }
+
+    /// Sets the additional field `name`.
+    #[must_use]
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.additional_fields.set(name, value);
         self
     }
 }
@@ -337,6 +348,7 @@ impl OrganizationApi {
             "teamIds".to_owned(),
             Json::Array(input.team_ids.iter().cloned().map(Json::String).collect()),
         );
+        fields::to_data(&input.additional_fields, &mut data);
         let hooks = &options.organization_hooks;
         if let Some(hook) = &hooks.before_create_invitation {
             let mut offered = data.clone();
@@ -364,6 +376,7 @@ impl OrganizationApi {
         let expires_at = json_string(&data, "expiresAt")
             .and_then(|at| OffsetDateTime::parse(&at, &Rfc3339).ok())
             .unwrap_or(now + options.invitation_expires_in);
+        let extra = fields::from_data(&options.additional_fields.invitation, &data, true)?;
         let invitation = Invitation {
             organization_id: json_string(&data, "organizationId")
                 .unwrap_or_else(|| org_id.to_owned()),
@@ -375,7 +388,7 @@ impl OrganizationApi {
             created_at: now,
             inviter_id: inviter.id.clone(),
             id: json_string(&data, "id").unwrap_or_else(|| self.new_id()),
-            extra: Row::new(),
+            extra,
         };
         let invitation = self
             .store()
@@ -618,7 +631,7 @@ impl OrganizationApi {
                         role: accepted.role.clone().unwrap_or_default(),
                         created_at: api.now(),
                         id: api.new_id(),
-                        extra: Row::new(),
+                        extra: fields::defaults(&api.options.additional_fields.member),
                     };
                     let member = match api.store().create(member).await {
                         Ok(Some(created)) => created,

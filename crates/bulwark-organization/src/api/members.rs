@@ -3,13 +3,14 @@
 use std::sync::Arc;
 
 use bulwark_core::ApiError;
-use bulwark_core::adapter::{Row, Where};
+use bulwark_core::adapter::{Row, Value, Where};
 use bulwark_core::error::codes as core_codes;
 use http::StatusCode;
 use serde_json::{Map, Value as Json};
 
 use super::OrganizationApi;
 use crate::codes;
+use crate::fields;
 use crate::models::{Member, Organization, Team, TeamMember};
 use crate::options::{
     MemberChange, MemberRoleChange, MemberRoleChanged, MembershipLimitInput, TeamMemberLimitInput,
@@ -27,6 +28,8 @@ pub struct NewMember {
     pub role: String,
     /// A team of the organization to put the user in as well (teams only).
     pub team_id: Option<String>,
+    /// Values of the membership's additional fields (any of them, `input` or not).
+    pub additional_fields: Row,
 }
 
 impl NewMember {
@@ -41,6 +44,7 @@ impl NewMember {
             user_id: user_id.into(),
             role: roles.join(","),
             team_id: None,
+            additional_fields: Row::new(),
         }
     }
 
@@ -48,6 +52,13 @@ impl NewMember {
     #[must_use]
     pub fn team(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
+        self
+    }
+
+    /// Sets the additional field `name`.
+    #[must_use]
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.additional_fields.set(name, value);
         self
     }
 }
@@ -110,6 +121,7 @@ impl OrganizationApi {
         data.insert("organizationId".to_owned(), Json::String(org_id.to_owned()));
         data.insert("userId".to_owned(), Json::String(user.id.clone()));
         data.insert("role".to_owned(), Json::String(input.role.clone()));
+        fields::to_data(&input.additional_fields, &mut data);
         let Some(team_id) = input.team_id else {
             return self.insert_member(data, &user, &organization).await;
         };

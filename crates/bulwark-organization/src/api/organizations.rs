@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 
 use super::{OrganizationApi, merge_data};
 use crate::codes;
+use crate::fields;
 use crate::models::{Invitation, Member, Organization, OrganizationRole, Team, TeamMember};
 use crate::options::{
     AddMember, AllowCreate, CreateOrganization, MemberAdded, OrganizationChange,
@@ -26,6 +27,8 @@ pub struct NewOrganization {
     pub logo: Option<String>,
     /// Application metadata (stored as JSON text).
     pub metadata: Option<Map<String, Json>>,
+    /// Values of the organization's additional fields (any of them, `input` or not).
+    pub additional_fields: Row,
 }
 
 impl NewOrganization {
@@ -36,7 +39,15 @@ impl NewOrganization {
             slug: slug.into(),
             logo: None,
             metadata: None,
+            additional_fields: Row::new(),
         }
+    }
+
+    /// Sets the additional field `name`.
+    #[must_use]
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.additional_fields.set(name, value);
+        self
     }
 
     fn to_data(&self) -> Map<String, Json> {
@@ -49,6 +60,7 @@ impl NewOrganization {
         if let Some(metadata) = &self.metadata {
             data.insert("metadata".to_owned(), Json::Object(metadata.clone()));
         }
+        fields::to_data(&self.additional_fields, &mut data);
         data
     }
 }
@@ -136,6 +148,7 @@ impl OrganizationApi {
             .await?;
             merge_data(&mut data, response);
         }
+        let extra = fields::from_data(&options.additional_fields.organization, &data, true)?;
         let organization = Organization {
             name: json_string(&data, "name").unwrap_or(input.name),
             slug: json_string(&data, "slug").unwrap_or(input.slug),
@@ -143,7 +156,7 @@ impl OrganizationApi {
             created_at: self.now(),
             metadata: metadata_text(data.get("metadata")),
             id: self.new_id(),
-            extra: Row::new(),
+            extra,
         };
         let organization = match self.store().create(organization).await {
             Ok(Some(created)) => created,
@@ -202,7 +215,7 @@ impl OrganizationApi {
     ) -> Result<String, ApiError> {
         let name = organization.name.clone();
         let team = self
-            .insert_team(name, organization, Some(user), None)
+            .insert_team(name, &Row::new(), organization, Some(user), None)
             .await?;
         self.add_team_member(&team.id, &user.id).await?;
         self.team_created(&team, Some(user), organization).await?;
@@ -245,7 +258,8 @@ impl OrganizationApi {
         }
     }
 
-    /// Applies `changes` (`name`, `slug`, `logo`, `metadata`) to the organization, with the update hooks.
+    /// Applies `changes` (`name`, `slug`, `logo`, `metadata` and additional fields) to the organization,
+    /// with the update hooks.
     pub(crate) async fn update_organization(
         &self,
         organization_id: &str,
@@ -277,6 +291,11 @@ impl OrganizationApi {
         if changes.contains_key("metadata") {
             row.set("metadata", metadata_text(changes.get("metadata")));
         }
+        row.merge(fields::from_data(
+            &self.options().additional_fields.organization,
+            &changes,
+            false,
+        )?);
         let updated = if row.is_empty() {
             self.find_organization(organization_id).await?
         } else {
@@ -380,7 +399,8 @@ impl OrganizationApi {
             .await
     }
 
-    /// Inserts a membership from `data` (`userId`, `organizationId`, `role`) with the add-member hooks.
+    /// Inserts a membership from `data` (`userId`, `organizationId`, `role` and additional fields) with the
+    /// add-member hooks.
     /// A concurrent duplicate (the unique index) is upstream's "already a member".
     pub(crate) async fn insert_member(
         &self,
@@ -398,6 +418,7 @@ impl OrganizationApi {
             .await?;
             merge_data(&mut data, response);
         }
+        let extra = fields::from_data(&self.options().additional_fields.member, &data, true)?;
         let member = Member {
             organization_id: json_string(&data, "organizationId")
                 .unwrap_or_else(|| organization.id.clone()),
@@ -405,7 +426,7 @@ impl OrganizationApi {
             role: json_string(&data, "role").unwrap_or_else(|| "member".to_owned()),
             created_at: self.now(),
             id: self.new_id(),
-            extra: Row::new(),
+            extra,
         };
         let member = match self.store().create(member).await {
             Ok(Some(created)) => created,

@@ -24,6 +24,7 @@ use time::OffsetDateTime;
 
 use super::{OrganizationApi, merge_data};
 use crate::codes;
+use crate::fields;
 use crate::models::{Invitation, Organization, Team, TeamMember, team_membership_key};
 use crate::options::{
     AddTeamMember, CreateTeam, TeamChange, TeamCreated, TeamLimitInput, TeamMemberAdded,
@@ -38,6 +39,8 @@ pub struct NewTeam {
     pub organization_id: String,
     /// The team's name.
     pub name: String,
+    /// Values of the team's additional fields (any of them, `input` or not).
+    pub additional_fields: Row,
 }
 
 impl NewTeam {
@@ -46,16 +49,26 @@ impl NewTeam {
         Self {
             organization_id: organization_id.into(),
             name: name.into(),
+            additional_fields: Row::new(),
         }
+    }
+
+    /// Sets the additional field `name`.
+    #[must_use]
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.additional_fields.set(name, value);
+        self
     }
 }
 
-/// Changes to a team (upstream's `updateTeam` `data`); `None` leaves a field as it is.
+/// Changes to a team (upstream's `updateTeam` `data`); `None` or an absent field leaves it as it is.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TeamChanges {
     /// A new name.
     pub name: Option<String>,
+    /// New values of additional fields.
+    pub additional_fields: Row,
 }
 
 impl TeamChanges {
@@ -63,7 +76,15 @@ impl TeamChanges {
     pub fn name(name: impl Into<String>) -> Self {
         Self {
             name: Some(name.into()),
+            additional_fields: Row::new(),
         }
+    }
+
+    /// Sets the additional field `name`.
+    #[must_use]
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.additional_fields.set(name, value);
+        self
     }
 }
 
@@ -206,18 +227,25 @@ impl OrganizationApi {
         let organization = self.organization(&organization_id).await?;
         let now = self.now();
         let team = self
-            .insert_team(input.name, &organization, user.as_ref(), Some(now))
+            .insert_team(
+                input.name,
+                &input.additional_fields,
+                &organization,
+                user.as_ref(),
+                Some(now),
+            )
             .await?;
         self.team_created(&team, user.as_ref(), &organization)
             .await?;
         Ok(team)
     }
 
-    /// Writes a team called `name` in `organization` after the `beforeCreateTeam` hook, which may
-    /// replace its `id` or `name`.
+    /// Writes a team called `name` with `additional` fields in `organization` after the
+    /// `beforeCreateTeam` hook, which may replace its `id`, `name` or additional fields.
     pub(crate) async fn insert_team(
         &self,
         name: String,
+        additional: &Row,
         organization: &Organization,
         user: Option<&User>,
         updated_at: Option<OffsetDateTime>,
@@ -228,6 +256,7 @@ impl OrganizationApi {
             "organizationId".to_owned(),
             Json::String(organization.id.clone()),
         );
+        fields::to_data(additional, &mut data);
         if let Some(hook) = &self.options().organization_hooks.before_create_team {
             let response = hook(CreateTeam {
                 team: data.clone(),
@@ -237,6 +266,7 @@ impl OrganizationApi {
             .await?;
             merge_data(&mut data, response);
         }
+        let extra = fields::from_data(&self.options().additional_fields.team, &data, true)?;
         let team = Team {
             name: json_string(&data, "name").unwrap_or_default(),
             member_count: Some(0),
@@ -244,7 +274,7 @@ impl OrganizationApi {
             created_at: self.now(),
             updated_at,
             id: json_string(&data, "id").unwrap_or_else(|| self.new_id()),
-            extra: Row::new(),
+            extra,
         };
         self.store().create(team).await?.ok_or_else(|| {
             ApiError::message_only(
@@ -301,6 +331,7 @@ impl OrganizationApi {
         if let Some(name) = changes.name {
             updates.insert("name".to_owned(), Json::String(name));
         }
+        fields::to_data(&changes.additional_fields, &mut updates);
         let hooks = &self.options().organization_hooks;
         if let Some(hook) = &hooks.before_update_team {
             let response = hook(UpdateTeam {
@@ -318,6 +349,11 @@ impl OrganizationApi {
         if let Some(name) = json_string(&updates, "name") {
             row.set("name", name);
         }
+        row.merge(fields::from_data(
+            &self.options().additional_fields.team,
+            &updates,
+            false,
+        )?);
         let updated = self
             .store()
             .update::<Team>(&Where::eq("id", team.id.as_str()), row)

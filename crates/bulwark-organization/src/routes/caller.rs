@@ -9,9 +9,11 @@ use bulwark_core::endpoint::{ApiResponse, RequestCtx};
 use bulwark_core::session::{self, CookieConfig, SessionLookup, SessionWithUser};
 use http::StatusCode;
 use serde::Serialize;
+use serde_json::Value as Json;
 
 use crate::access::Permissions;
 use crate::api::OrganizationApi;
+use crate::fields::Output;
 use crate::models::Member;
 use crate::options::OrganizationOptions;
 
@@ -117,6 +119,11 @@ impl Caller {
     pub(crate) async fn clear_active_organization(&self) -> Result<(), ApiError> {
         self.api.set_active_organization(self.token(), None).await?;
         Ok(())
+    }
+
+    /// The JSON answer for a plugin model, shaped by the additional fields.
+    pub(crate) fn output<T: Output + ?Sized>(&self, value: &T) -> Json {
+        value.output(&self.api.options().additional_fields)
     }
 
     /// A `200` JSON response carrying the session lookup's pending cookies.

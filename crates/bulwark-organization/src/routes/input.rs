@@ -4,10 +4,14 @@
 //! Problems are collected in schema order and reported together as one `400 VALIDATION_ERROR`.
 
 use bulwark_core::ApiError;
+use bulwark_core::adapter::Row;
 use bulwark_core::endpoint::RequestCtx;
 use bulwark_core::error::codes as core_codes;
+use bulwark_core::schema::FieldType;
 use http::StatusCode;
 use serde_json::{Map, Value};
+
+use crate::fields::{AdditionalField, expected};
 
 /// An optional, nullable field: absent, `null`, or a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -243,6 +247,57 @@ impl Input {
         key: &str,
     ) -> Option<Map<String, Value>> {
         opt_record_in(self, map, path, key)
+    }
+
+    /// The additional fields that accept input, from the body's top level.
+    pub(crate) fn additional(&mut self, fields: &[AdditionalField]) -> Row {
+        let map = std::mem::take(&mut self.map);
+        let row = self.additional_in(&map, "body", fields, false);
+        self.map = map;
+        row
+    }
+
+    /// The additional fields that accept input, from `map` at `path`, each checked against its type
+    /// (zod's messages). A required one must be there unless `partial` (an update's `data`); an optional
+    /// one may be `null`. Fields without `input` are ignored, as zod strips unknown keys.
+    pub(crate) fn additional_in(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        fields: &[AdditionalField],
+        partial: bool,
+    ) -> Row {
+        let mut row = Row::new();
+        for field in fields.iter().filter(|f| f.input) {
+            let at = format!("{path}.{}", field.name);
+            let Some(json) = map.get(&field.name) else {
+                if field.required && !partial {
+                    self.expected(&at, expected(field), None);
+                }
+                continue;
+            };
+            if let Some(value) = field.value_from_json(json) {
+                row.set(field.name.as_str(), value);
+                continue;
+            }
+            let item_type = match field.ty {
+                FieldType::StringList => Some("string"),
+                FieldType::NumberList => Some("int"),
+                _ => None,
+            };
+            if let (Some(item_type), Value::Array(items)) = (item_type, json) {
+                let fits = |item: &Value| match field.ty {
+                    FieldType::StringList => item.is_string(),
+                    _ => item.as_i64().is_some(),
+                };
+                if let Some((index, item)) = items.iter().enumerate().find(|(_, i)| !fits(i)) {
+                    self.expected(&format!("{at}.{index}"), item_type, Some(item));
+                    continue;
+                }
+            }
+            self.expected(&at, expected(field), Some(json));
+        }
+        row
     }
 
     /// Fails with upstream's validation error when anything was invalid.

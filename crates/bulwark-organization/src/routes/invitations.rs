@@ -96,6 +96,7 @@ async fn invite_member(
     let organization_id = body.opt_string("organizationId");
     let resend = body.opt_bool("resend");
     let team_ids = team_ids(&mut body);
+    let additional_fields = body.additional(&options.additional_fields.invitation);
     body.finish()?;
     let caller = Caller::signed_in(req, &options).await?;
     let Some(organization_id) = organization_id
@@ -110,12 +111,13 @@ async fn invite_member(
         role: roles.unwrap_or_default().join(","),
         resend: resend.unwrap_or(false),
         team_ids,
+        additional_fields,
     };
     let invitation = caller
         .api
         .invite(&caller.session.user, Some(&caller.session), input)
         .await?;
-    caller.respond(&invitation)
+    caller.respond(&caller.output(&invitation))
 }
 
 /// The `invitationId` of an accept, reject or cancel body.
@@ -139,9 +141,9 @@ async fn accept_invitation(
         .await?;
     // Upstream re-issues the session cookie only when it made an invited team active.
     if accepted.active_team_id.is_some() {
-        return caller.respond_with_session_cookie(&accepted);
+        return caller.respond_with_session_cookie(&caller.output(&accepted));
     }
-    caller.respond(&accepted)
+    caller.respond(&caller.output(&accepted))
 }
 
 /// `POST /organization/reject-invitation`: answers `{invitation, member: null}`.
@@ -155,7 +157,7 @@ async fn reject_invitation(
         .api
         .reject_invitation(&caller.session.user, &id)
         .await?;
-    caller.respond(&json!({ "invitation": rejected, "member": null }))
+    caller.respond(&json!({ "invitation": caller.output(&rejected), "member": null }))
 }
 
 /// `POST /organization/cancel-invitation`: a member allowed to (`invitation: cancel`) cancels it; answers
@@ -170,7 +172,7 @@ async fn cancel_invitation(
         .api
         .cancel_invitation(&caller.session.user, &id)
         .await?;
-    caller.respond(&canceled)
+    caller.respond(&caller.output(&canceled))
 }
 
 /// `GET /organization/get-invitation?id=`: a pending, unexpired invitation for its recipient, with the
@@ -215,7 +217,7 @@ async fn get_invitation(
             codes::INVITER_IS_NO_LONGER_A_MEMBER_OF_THE_ORGANIZATION,
         ));
     };
-    let mut json = serde_json::to_value(&invitation).unwrap_or(Json::Null);
+    let mut json = caller.output(&invitation);
     if let Json::Object(map) = &mut json {
         map.insert(
             "organizationName".to_owned(),
@@ -258,7 +260,7 @@ async fn list_invitations(
         )
         .await?;
     let invitations = caller.api.list_invitations(&organization_id).await?;
-    caller.respond(&invitations)
+    caller.respond(&caller.output(&invitations))
 }
 
 /// `GET /organization/list-user-invitations`: the pending invitations for the session's (verified)
@@ -289,5 +291,5 @@ async fn list_user_invitations(
         .api
         .list_user_invitations(&caller.session.user.email)
         .await?;
-    caller.respond(&invitations)
+    caller.respond(&caller.output(&invitations))
 }

@@ -127,8 +127,8 @@ async fn remove_member(
         caller.clear_active_organization().await?;
     }
     match removed_with_user.first() {
-        Some(with_user) => caller.respond(&json!({ "member": with_user })),
-        None => caller.respond(&json!({ "member": removed })),
+        Some(with_user) => caller.respond(&json!({ "member": caller.output(with_user) })),
+        None => caller.respond(&json!({ "member": caller.output(&removed) })),
     }
 }
 
@@ -226,7 +226,7 @@ async fn update_member_role(
         .api
         .write_member_role(&target, &role_to_set.join(","), &organization)
         .await?;
-    caller.respond(&updated)
+    caller.respond(&caller.output(&updated))
 }
 
 /// The organization a member read names: `organizationSlug` (which must exist), else `organizationId`,
@@ -346,7 +346,7 @@ async fn list_members(
         .await?;
     let total = store.count::<Member>(&filter).await?;
     let members = caller.api.with_users(members).await?;
-    caller.respond(&json!({ "members": members, "total": total }))
+    caller.respond(&json!({ "members": caller.output(&members), "total": total }))
 }
 
 /// `GET /organization/get-active-member`: the caller's membership of the active organization.
@@ -363,7 +363,7 @@ async fn get_active_member(
         .await?;
     let mut with_user = caller.api.with_users(vec![member]).await?;
     match with_user.pop() {
-        Some(member) => caller.respond(&member),
+        Some(member) => caller.respond(&caller.output(&member)),
         None => Err(member_not_found()),
     }
 }
@@ -414,7 +414,7 @@ async fn leave(
     }
     let mut with_user = caller.api.with_users(vec![member]).await?;
     match with_user.pop() {
-        Some(member) => caller.respond(&member),
+        Some(member) => caller.respond(&caller.output(&member)),
         None => Err(member_not_found()),
     }
 }

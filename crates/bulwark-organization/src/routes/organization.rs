@@ -15,6 +15,7 @@ use super::{Input, Nullish, route};
 use crate::access::permissions;
 use crate::api::NewOrganization;
 use crate::codes;
+use crate::fields;
 use crate::models::{Invitation, Member, Organization, Team};
 use crate::options::OrganizationOptions;
 
@@ -65,6 +66,7 @@ async fn create(
     let logo = body.nullish_string("logo");
     let metadata = body.opt_record("metadata");
     let keep_active = body.opt_bool("keepCurrentActiveOrganization");
+    let additional_fields = body.additional(&options.additional_fields.organization);
     body.finish()?;
     // Over HTTP there is always a request, so upstream requires a session (its `userId` path is for
     // server calls: `OrganizationApi::create_organization`).
@@ -82,6 +84,7 @@ async fn create(
         slug: slug.unwrap_or_default(),
         logo: logo.value(),
         metadata,
+        additional_fields,
     };
     let created = caller
         .api
@@ -100,8 +103,12 @@ async fn create(
         }
     }
     let mut json = created.organization.to_written_json();
+    fields::shape(&mut json, &options.additional_fields.organization);
     if let Json::Object(map) = &mut json {
-        map.insert("members".to_owned(), json!([created.member]));
+        map.insert(
+            "members".to_owned(),
+            json!([caller.output(&created.member)]),
+        );
     }
     caller.respond(&json)
 }
@@ -131,7 +138,11 @@ async fn update(
 ) -> Result<ApiResponse, ApiError> {
     let mut body = Input::parse(&req)?;
     let changes = body.object("data", |input, data, path| {
+        // Upstream's `data` schema lists the additional fields first.
+        let additional =
+            input.additional_in(data, path, &options.additional_fields.organization, true);
         let mut changes = Map::new();
+        fields::to_data(&additional, &mut changes);
         if let Some(name) = input.nested_nonempty(data, path, "name") {
             changes.insert("name".to_owned(), Json::String(name));
         }
@@ -187,7 +198,11 @@ async fn update(
         .update_organization(&organization_id, changes, &caller.session.user, &member)
         .await?;
     match updated {
-        Some(organization) => caller.respond(&organization.to_written_json()),
+        Some(organization) => {
+            let mut json = organization.to_written_json();
+            fields::shape(&mut json, &options.additional_fields.organization);
+            caller.respond(&json)
+        }
         None => caller.respond(&Json::Null),
     }
 }
@@ -240,14 +255,14 @@ async fn delete(
         .api
         .delete_organization(&organization, &caller.session.user)
         .await?;
-    caller.respond(&organization)
+    caller.respond(&caller.output(&organization))
 }
 
 /// `GET /organization/list`: the caller's organizations.
 async fn list(req: RequestCtx, options: Arc<OrganizationOptions>) -> Result<ApiResponse, ApiError> {
     let caller = Caller::signed_in(req, &options).await?;
     let organizations = caller.api.list_organizations(caller.user_id()).await?;
-    caller.respond(&organizations)
+    caller.respond(&caller.output(&organizations))
 }
 
 /// The organization a read names: `organizationSlug`, else `organizationId`, else the active one.
@@ -306,7 +321,7 @@ async fn get_organization(
         return caller.respond(&Json::Null);
     };
     let organization = readable_organization(&caller, &key, is_slug).await?;
-    caller.respond(&organization)
+    caller.respond(&caller.output(&organization))
 }
 
 /// `GET /organization/get-full-organization`: the organization with its invitations, members (with their
@@ -339,16 +354,10 @@ async fn get_full_organization(
         .find_many(&in_org, &[Sort::asc("createdAt")], Some(limit), None)
         .await?;
     let members = caller.api.with_users(members).await?;
-    let mut json = serde_json::to_value(&organization).unwrap_or(Json::Null);
+    let mut json = caller.output(&organization);
     if let Json::Object(map) = &mut json {
-        map.insert(
-            "invitations".to_owned(),
-            serde_json::to_value(&invitations).unwrap_or_default(),
-        );
-        map.insert(
-            "members".to_owned(),
-            serde_json::to_value(&members).unwrap_or_default(),
-        );
+        map.insert("invitations".to_owned(), caller.output(&invitations));
+        map.insert("members".to_owned(), caller.output(&members));
         if options.teams.enabled {
             let teams: Vec<Team> = store
                 .find_many(&in_org, &[Sort::asc("createdAt")], None, None)
@@ -357,9 +366,7 @@ async fn get_full_organization(
             let teams: Vec<serde_json::Value> = teams
                 .iter()
                 .map(|team| {
-                    let serde_json::Value::Object(fields) =
-                        serde_json::to_value(team).unwrap_or_default()
-                    else {
+                    let serde_json::Value::Object(fields) = caller.output(team) else {
                         return serde_json::Value::Null;
                     };
                     let mut with_count = Map::new();
@@ -434,5 +441,5 @@ async fn set_active(
     let organization = api.organization(&organization_id).await?;
     api.set_active_organization(caller.token(), Some(&organization.id))
         .await?;
-    caller.respond_with_session_cookie(&organization)
+    caller.respond_with_session_cookie(&caller.output(&organization))
 }

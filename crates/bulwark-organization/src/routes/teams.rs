@@ -126,6 +126,7 @@ async fn create_team(
     let mut body = Input::parse(&req)?;
     let name = body.string("name");
     let organization_id = body.opt_string("organizationId");
+    let additional_fields = body.additional(&options.additional_fields.team);
     body.finish()?;
     let Some(caller) = optional_caller(req, &options).await else {
         return Ok(bare(StatusCode::UNAUTHORIZED));
@@ -148,12 +149,13 @@ async fn create_team(
             ApiError::forbidden(codes::YOU_ARE_NOT_ALLOWED_TO_CREATE_TEAMS_IN_THIS_ORGANIZATION),
         )
         .await?;
-    let input = NewTeam::new(organization_id, name.unwrap_or_default());
+    let mut input = NewTeam::new(organization_id, name.unwrap_or_default());
+    input.additional_fields = additional_fields;
     let team = caller
         .api
         .create_team_for(input, Some(caller.session.clone()))
         .await?;
-    caller.respond(&team)
+    caller.respond(&caller.output(&team))
 }
 
 /// `POST /organization/update-team`: renames a team (`team: update`). The organization comes from
@@ -175,11 +177,12 @@ async fn update_team(
                 Nullish::Absent => {}
             }
         }
-        fields
+        let additional = input.additional_in(data, path, &options.additional_fields.team, true);
+        (fields, additional)
     });
     body.finish()?;
     let caller = Caller::signed_in(req, &options).await?;
-    let [name, organization_id] = data.unwrap_or_default();
+    let ([name, organization_id], additional_fields) = data.unwrap_or_default();
     let Some(organization_id) = given(organization_id).or_else(|| caller.active_organization_id())
     else {
         return Err(no_active_organization());
@@ -196,7 +199,7 @@ async fn update_team(
         .await?;
     let changes = TeamChanges {
         name,
-        ..TeamChanges::default()
+        additional_fields,
     };
     let team = caller
         .api
@@ -207,7 +210,7 @@ async fn update_team(
             Some(&caller.session.user),
         )
         .await?;
-    caller.respond(&team)
+    caller.respond(&caller.output(&team))
 }
 
 /// `POST /organization/remove-team`: removes a team (`team: delete`), never the caller's active team.
@@ -267,7 +270,7 @@ async fn list_teams(
         )
         .await?;
     let teams = caller.api.list_teams(&organization_id).await?;
-    caller.respond(&teams)
+    caller.respond(&caller.output(&teams))
 }
 
 /// `POST /organization/set-active-team`: makes a team of the active organization that the caller is in
@@ -315,7 +318,7 @@ async fn set_active_team(
         .api
         .set_active_team(caller.token(), Some(&team.id))
         .await?;
-    caller.respond_with_session_cookie(&team)
+    caller.respond_with_session_cookie(&caller.output(&team))
 }
 
 /// `GET /organization/list-user-teams`: the caller's teams (in organizations they belong to, or in the
@@ -365,7 +368,7 @@ async fn list_user_teams(
             ));
         }
         let teams = caller.api.list_user_teams(&target).await?;
-        return caller.respond(&in_organization(teams, &organization_id));
+        return caller.respond(&caller.output(&in_organization(teams, &organization_id)));
     }
     if let Some(organization_id) = explicit_organization {
         caller
@@ -375,7 +378,7 @@ async fn list_user_teams(
             )
             .await?;
         let teams = caller.api.list_user_teams(caller.user_id()).await?;
-        return caller.respond(&in_organization(teams, &organization_id));
+        return caller.respond(&caller.output(&in_organization(teams, &organization_id)));
     }
     // A membership row alone does not reveal a team: the caller must belong to its organization.
     let mut visible = Vec::new();
@@ -389,7 +392,7 @@ async fn list_user_teams(
             visible.push(team);
         }
     }
-    caller.respond(&visible)
+    caller.respond(&caller.output(&visible))
 }
 
 /// `GET /organization/list-team-members`: the members of the given or active team, for members of

@@ -3,6 +3,8 @@
 
 // `cfg(test)` lets clippy treat the helpers as test code (unwrap, indexing).
 #[cfg(test)]
+mod additional_fields;
+#[cfg(test)]
 mod api;
 #[cfg(test)]
 mod backends;
