@@ -64,6 +64,8 @@ fn steps() -> Vec<Step> {
             "nextest",
             &["nextest", "run", "--workspace", "--profile", "ci"],
         ),
+        // nextest does not run doctests; the crates whose examples are documentation run them here.
+        Step::cargo("doctest", &["test", "--workspace", "--doc"]),
     ];
     // Parity against the recorded upstream transcripts first (no Node needed), then live against the
     // pinned upstream packages installed from npm, which also proves the recordings still reproduce.
@@ -135,7 +137,15 @@ mod tests {
         let names: Vec<&str> = steps().iter().map(|step| step.name).collect();
         assert_eq!(
             names,
-            ["fmt", "clippy", "nextest", "parity", "parity-live", "doc"]
+            [
+                "fmt",
+                "clippy",
+                "nextest",
+                "doctest",
+                "parity",
+                "parity-live",
+                "doc"
+            ]
         );
     }
 
