@@ -1,11 +1,18 @@
 //! v1.6.30's provider tokens: `base64url(secret ":" providerId [":" organizationId])` with `=` padding,
 //! whose 24-character secret is stored in `scimProvider.scimToken` as [`TokenStorage`] says.
+//!
+//! [`issue`] mints a token and writes its row; `POST /scim/generate-token` and the server's
+//! `scim create-token` command both go through it, so the row is the same whichever way it was made.
 
+use bulwark_core::adapter::BoxFuture;
 use bulwark_core::crypto::{
     base64url_encode, constant_time_eq, generate_random_string, sha256, symmetric_decrypt,
     symmetric_encrypt,
 };
+use bulwark_core::error::codes;
+use bulwark_core::store::Store;
 use bulwark_core::{ApiError, Auth, Where};
+use http::StatusCode;
 
 use crate::credentials::{CredentialSource, Principal, Scopes};
 use crate::error::ScimError;
@@ -17,6 +24,17 @@ pub const MANAGED_CREDENTIAL_PREFIX: &str = "ba_scim_credential_";
 
 /// The length of the random secret in a provider token.
 pub const SECRET_LEN: usize = 24;
+
+/// Provider ids of Better Auth's built-in account providers, which a SCIM provider may not take: a token
+/// for one of them would act on accounts it never provisioned.
+pub const RESERVED_PROVIDER_IDS: &[&str] = &[
+    "credential",
+    "email-otp",
+    "magic-link",
+    "phone-number",
+    "anonymous",
+    "siwe",
+];
 
 /// The parts of a provider token.
 #[derive(Clone, PartialEq, Eq)]
@@ -83,7 +101,7 @@ pub fn stored_value(auth: &Auth, storage: &TokenStorage, secret: &str) -> Result
             secret,
             auth.env().ids.as_ref(),
         )
-        .map_err(|e| ApiError::internal(bulwark_core::error::codes::INTERNAL_SERVER_ERROR, &e))?,
+        .map_err(|e| ApiError::internal(codes::INTERNAL_SERVER_ERROR, &e))?,
         TokenStorage::CustomHash(hash) => hash(secret),
         TokenStorage::CustomEncryption { encrypt, .. } => encrypt(secret),
     })
@@ -110,6 +128,117 @@ pub fn matches(auth: &Auth, storage: &TokenStorage, stored: &str, secret: &str) 
         }
     };
     constant_time_eq(expected.as_bytes(), stored.as_bytes())
+}
+
+/// Upstream's checks on a provider id: no `:` (it separates the token's parts), and none of
+/// [`RESERVED_PROVIDER_IDS`]. Both are `400` with upstream's messages.
+pub fn check_provider_id(provider_id: &str) -> Result<(), ApiError> {
+    if provider_id.contains(':') {
+        return Err(ApiError::message_only(
+            StatusCode::BAD_REQUEST,
+            "Provider id contains forbidden characters",
+        ));
+    }
+    if RESERVED_PROVIDER_IDS.contains(&provider_id) {
+        return Err(ApiError::message_only(
+            StatusCode::BAD_REQUEST,
+            "Provider id collides with another account provider and cannot be used for SCIM",
+        ));
+    }
+    Ok(())
+}
+
+/// What a new provider token is for.
+#[derive(Clone, Copy, Debug)]
+pub struct NewProviderToken<'a> {
+    /// The provider id.
+    pub provider_id: &'a str,
+    /// The organization its users are provisioned into, if any.
+    pub organization_id: Option<&'a str>,
+    /// The user recorded as its owner, if any.
+    pub user_id: Option<&'a str>,
+}
+
+/// Mints a provider token for `provider_id` (scoped to `organization_id` when given, owned by `user_id`
+/// when given) and stores its row as the plugin's `store_scim_token` says, replacing the provider's
+/// existing row, so the previous token stops working. Returns the bearer token and the stored row.
+///
+/// No access check runs: this is for callers that are trusted already (an administrator's command).
+/// The plugin must be registered on `auth`.
+pub async fn issue(
+    auth: &Auth,
+    provider_id: &str,
+    organization_id: Option<&str>,
+    user_id: Option<&str>,
+) -> Result<(String, ScimProvider), ApiError> {
+    let Some(options) = auth.extension::<ScimOptions>() else {
+        return Err(ApiError::internal(
+            codes::INTERNAL_SERVER_ERROR,
+            &"provider tokens need the scim plugin",
+        ));
+    };
+    check_provider_id(provider_id)?;
+    let store = auth.store();
+    let existing: Option<ScimProvider> = store
+        .find_one(&Where::eq("providerId", provider_id))
+        .await?;
+    let new = NewProviderToken {
+        provider_id,
+        organization_id,
+        user_id,
+    };
+    issue_in(
+        &store,
+        auth,
+        &options.store_scim_token,
+        new,
+        existing.as_ref(),
+        |_| Box::pin(async { Ok(()) }),
+    )
+    .await
+}
+
+/// [`issue`]'s steps with a checkpoint: `before` sees the new bearer token before anything is written
+/// and may abort; then `replacing` (the row the caller looked up and checked) is deleted and the new
+/// row inserted in one transaction, so an abort or a failure leaves the previous token valid.
+pub(crate) async fn issue_in<F>(
+    store: &Store,
+    auth: &Auth,
+    storage: &TokenStorage,
+    new: NewProviderToken<'_>,
+    replacing: Option<&ScimProvider>,
+    before: F,
+) -> Result<(String, ScimProvider), ApiError>
+where
+    F: FnOnce(String) -> BoxFuture<'static, Result<(), ApiError>>,
+{
+    let secret = new_secret(auth);
+    let token = encode(&secret, new.provider_id, new.organization_id);
+    before(token.clone()).await?;
+    let row = ScimProvider {
+        id: auth.env().ids.id(),
+        provider_id: new.provider_id.to_owned(),
+        scim_token: stored_value(auth, storage, &secret)?,
+        organization_id: new.organization_id.map(str::to_owned),
+        user_id: new.user_id.map(str::to_owned),
+    };
+    let replaced = replacing.map(|old| old.id.clone());
+    let created = store
+        .transaction(move |tx| {
+            Box::pin(async move {
+                if let Some(id) = replaced {
+                    tx.delete::<ScimProvider>(&Where::eq("id", id)).await?;
+                }
+                tx.create(row).await?.ok_or_else(|| {
+                    ApiError::message_only(
+                        StatusCode::BAD_REQUEST,
+                        "Failed to create SCIM provider: cancelled by a database hook",
+                    )
+                })
+            })
+        })
+        .await?;
+    Ok((token, created))
 }
 
 /// The principal of a provider token (a `default_scim` provider or a `scimProvider` row), `Ok(None)`

@@ -7,6 +7,8 @@ mod db;
 #[cfg(test)]
 mod metadata;
 #[cfg(test)]
+mod tokens;
+#[cfg(test)]
 mod users;
 
 /// The shared harness: an `Auth` with the scim plugin on the memory adapter, a fixed clock and
