@@ -14,6 +14,7 @@ pub mod error;
 pub mod filter;
 pub mod models;
 pub mod options;
+pub mod patch;
 mod routes;
 pub mod schema;
 mod users;

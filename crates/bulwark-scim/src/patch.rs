@@ -1,0 +1,816 @@
+//! User `PATCH` (RFC 7644 §3.5.2) with upstream v1.7.1's semantics: the `PatchOp` envelope, the
+//! Microsoft Entra string-boolean ingress rewrite, and the ordered operations applied to a copy of
+//! the User resource.
+//!
+//! [`apply`] is pure: it reads the stored resource and the request body and answers the patched
+//! resource, or the first operation's error (nothing is half-applied). The caller re-validates the
+//! result with the `POST` validator, checks uniqueness and stores it.
+//!
+//! Profile attributes (`userName`, `externalId`, `active`, `displayName`, `name`, `emails`) live in
+//! a typed state with upstream's derivation rules (a `displayName` that equals `name.formatted`
+//! follows it; `emails` keep exactly one primary). Every other attribute — `title` and the other
+//! strings, the structured multi-valued attributes and the Enterprise User extension — is patched
+//! as JSON by [`document`]. Paths are parsed with [`bulwark_scim_protocol::PatchPath`] (which
+//! bounds their length) and then narrowed to the forms upstream accepts.
+
+mod document;
+mod email;
+mod normalize;
+#[cfg(test)]
+mod tests;
+
+use bulwark_scim_protocol::{CompareOp, CompareValue, Filter, PatchPath, urn};
+use serde_json::{Map, Value};
+
+use crate::error::ScimError;
+
+use self::email::{Email, EmailInput};
+
+/// Applies a `PatchOp` request body to a User resource and answers the patched resource.
+///
+/// `resource` is the User resource as the server outputs it, without `meta`; the answer has the
+/// same shape and key order. An invalid envelope answers `400 invalidValue` with upstream's
+/// zod-style detail (`[body.Operations.0.op] Invalid option: …`); an operation's error (read-only
+/// path, unknown path, invalid value, pathless remove) aborts the whole request. An empty
+/// `Operations` array answers the resource unchanged.
+pub fn apply(resource: &Value, body: &Value) -> Result<Value, ScimError> {
+    let operations = operations(body)?;
+    let mut patch = Patch::new(resource);
+    for operation in operations {
+        patch.operation(operation)?;
+    }
+    Ok(patch.finish())
+}
+
+/// A PATCH operation kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Add,
+    Replace,
+    Remove,
+}
+
+/// One validated operation, its value already rewritten by the Entra normalisation.
+#[derive(Debug)]
+struct Operation {
+    op: Op,
+    path: Option<String>,
+    value: Option<Value>,
+}
+
+/// Validates the envelope as upstream's zod schema does, reporting the first issue.
+fn operations(body: &Value) -> Result<Vec<Operation>, ScimError> {
+    let Value::Object(body) = body else {
+        return Err(zod_issue("body", &expected("object", Some(body))));
+    };
+    match body.get("schemas") {
+        Some(Value::Array(schemas)) => {
+            for (index, schema) in schemas.iter().enumerate() {
+                if schema.as_str() != Some(urn::PATCH_OP) {
+                    return Err(zod_issue(
+                        &format!("body.schemas.{index}"),
+                        &format!("Invalid input: expected \"{}\"", urn::PATCH_OP),
+                    ));
+                }
+            }
+            if schemas.len() != 1 {
+                return Err(zod_issue(
+                    "body.schemas",
+                    "schemas must contain only the PatchOp schema",
+                ));
+            }
+        }
+        other => return Err(zod_issue("body.schemas", &expected("array", other))),
+    }
+    let operations = match body.get("Operations") {
+        Some(Value::Array(operations)) => operations,
+        other => return Err(zod_issue("body.Operations", &expected("array", other))),
+    };
+    let mut parsed = Vec::with_capacity(operations.len());
+    for (index, operation) in operations.iter().enumerate() {
+        let Value::Object(operation) = operation else {
+            return Err(zod_issue(
+                &format!("body.Operations.{index}"),
+                &expected("object", Some(operation)),
+            ));
+        };
+        let op = match operation.get("op") {
+            None => Op::Replace,
+            Some(Value::String(op)) => match op.to_lowercase().as_str() {
+                "add" => Op::Add,
+                "replace" => Op::Replace,
+                "remove" => Op::Remove,
+                _ => {
+                    return Err(zod_issue(
+                        &format!("body.Operations.{index}.op"),
+                        r#"Invalid option: expected one of "replace"|"add"|"remove""#,
+                    ));
+                }
+            },
+            other => {
+                return Err(zod_issue(
+                    &format!("body.Operations.{index}.op"),
+                    &expected("string", other),
+                ));
+            }
+        };
+        let path = match operation.get("path") {
+            None => None,
+            Some(Value::String(path)) => Some(path.clone()),
+            other => {
+                return Err(zod_issue(
+                    &format!("body.Operations.{index}.path"),
+                    &expected("string", other),
+                ));
+            }
+        };
+        let value = operation
+            .get("value")
+            .map(|value| normalize::operation_value(path.as_deref(), value));
+        parsed.push(Operation { op, path, value });
+    }
+    Ok(parsed)
+}
+
+/// A zod issue as upstream's endpoint reports it: `[<path>] <message>`, `400 invalidValue`.
+fn zod_issue(path: &str, message: &str) -> ScimError {
+    ScimError::invalid_value(format!("[{path}] {message}"))
+}
+
+/// zod 4's type mismatch message.
+fn expected(kind: &str, value: Option<&Value>) -> String {
+    format!(
+        "Invalid input: expected {kind}, received {}",
+        type_name(value)
+    )
+}
+
+/// The JavaScript type name zod reports for a JSON value.
+fn type_name(value: Option<&Value>) -> &'static str {
+    match value {
+        None => "undefined",
+        Some(Value::Null) => "null",
+        Some(Value::Bool(_)) => "boolean",
+        Some(Value::Number(_)) => "number",
+        Some(Value::String(_)) => "string",
+        Some(Value::Array(_)) => "array",
+        Some(Value::Object(_)) => "object",
+    }
+}
+
+/// 400 `invalidValue`.
+fn invalid_value(detail: impl Into<String>) -> ScimError {
+    ScimError::invalid_value(detail)
+}
+
+/// 400 `invalidPath` `User PATCH path <path> is not supported`.
+fn unsupported_path(path: &str) -> ScimError {
+    ScimError::bad_request(
+        "invalidPath",
+        format!("User PATCH path {path} is not supported"),
+    )
+}
+
+/// 400 `mutability` `<attribute> is read-only`.
+fn read_only(attribute: &str) -> ScimError {
+    ScimError::bad_request("mutability", format!("{attribute} is read-only"))
+}
+
+/// A single-element array is the element (Entra wraps single-valued attributes).
+fn unwrap_single(value: Option<&Value>) -> Option<&Value> {
+    match value {
+        Some(Value::Array(items)) if items.len() == 1 => items.first(),
+        other => other,
+    }
+}
+
+/// A trimmed non-empty string, or `400 <attribute> must be a non-empty string`.
+fn non_empty_string(value: Option<&Value>, attribute: &str) -> Result<String, ScimError> {
+    match unwrap_single(value) {
+        Some(Value::String(text)) if !text.trim().is_empty() => Ok(text.trim().to_owned()),
+        _ => Err(invalid_value(format!(
+            "{attribute} must be a non-empty string"
+        ))),
+    }
+}
+
+/// Strips the core User URN prefix (`urn:…:core:2.0:User:`), ignoring ASCII case.
+fn strip_core_prefix(path: &str) -> &str {
+    let prefix_len = urn::CORE_USER.len() + 1;
+    match path.get(..prefix_len) {
+        Some(prefix)
+            if prefix.len() == prefix_len
+                && prefix[..prefix_len - 1].eq_ignore_ascii_case(urn::CORE_USER)
+                && prefix.ends_with(':') =>
+        {
+            &path[prefix_len..]
+        }
+        _ => path,
+    }
+}
+
+/// The path in upstream's canonical persistence form, lower-cased: the core URN prefix stripped,
+/// the Enterprise User URN (or the bare `manager` alias) mapped to `enterprise[.…]`.
+fn canonical_path(path: &str) -> String {
+    let lower = path.to_ascii_lowercase();
+    let enterprise = urn::ENTERPRISE_USER.to_ascii_lowercase();
+    if lower == "manager" || lower.starts_with("manager.") {
+        return format!("enterprise.{lower}");
+    }
+    if lower == enterprise {
+        return "enterprise".to_owned();
+    }
+    if let Some(rest) = lower.strip_prefix(&format!("{enterprise}:")) {
+        return format!("enterprise.{rest}");
+    }
+    strip_core_prefix(&lower).to_owned()
+}
+
+/// A value filter upstream understands: `[type eq "t"]` or `[primary eq true|"true"|false]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Selector {
+    Type(String),
+    Primary(bool),
+}
+
+impl Selector {
+    /// The selector a parsed filter expresses, if it is one upstream supports.
+    fn from_filter(filter: &Filter) -> Option<Self> {
+        let Filter::Compare {
+            path,
+            op: CompareOp::Equal,
+            value,
+        } = filter
+        else {
+            return None;
+        };
+        if path.urn().is_some() || path.sub_attr().is_some() {
+            return None;
+        }
+        if path.name_is("type") {
+            return match value {
+                CompareValue::String(text) if !text.is_empty() && !text.contains('"') => {
+                    Some(Self::Type(text.trim().to_lowercase()))
+                }
+                _ => None,
+            };
+        }
+        if path.name_is("primary") {
+            return match value {
+                CompareValue::Bool(flag) => Some(Self::Primary(*flag)),
+                CompareValue::String(text) if text.eq_ignore_ascii_case("true") => {
+                    Some(Self::Primary(true))
+                }
+                CompareValue::String(text) if text.eq_ignore_ascii_case("false") => {
+                    Some(Self::Primary(false))
+                }
+                _ => None,
+            };
+        }
+        None
+    }
+}
+
+/// Which schema a parsed path addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Core,
+    Enterprise,
+}
+
+/// A parsed path: the whole Enterprise User extension, or an attribute of one schema.
+#[derive(Debug)]
+enum Target {
+    EnterpriseRoot,
+    Attribute {
+        scope: Scope,
+        name: String,
+        sub: Option<String>,
+        selector: Option<Selector>,
+    },
+}
+
+/// Parses a path (bounded by the protocol crate's length limit) into a [`Target`]; anything
+/// upstream would not match is `invalidPath`.
+fn parse_target(path: &str) -> Result<Target, ScimError> {
+    let parsed = PatchPath::parse(path.trim()).map_err(|_| unsupported_path(path))?;
+    match parsed {
+        PatchPath::Schema(schema) if schema.eq_ignore_ascii_case(urn::ENTERPRISE_USER) => {
+            Ok(Target::EnterpriseRoot)
+        }
+        PatchPath::Schema(_) => Err(unsupported_path(path)),
+        PatchPath::Attribute { attr, value_filter } => {
+            let scope = match attr.urn() {
+                None if attr.name_is("manager") && value_filter.is_none() => Scope::Enterprise,
+                None => Scope::Core,
+                Some(schema) if schema.eq_ignore_ascii_case(urn::CORE_USER) => Scope::Core,
+                Some(schema) if schema.eq_ignore_ascii_case(urn::ENTERPRISE_USER) => {
+                    Scope::Enterprise
+                }
+                Some(_) => return Err(unsupported_path(path)),
+            };
+            let selector = match &value_filter {
+                None => None,
+                Some(filter) => {
+                    Some(Selector::from_filter(filter).ok_or_else(|| unsupported_path(path))?)
+                }
+            };
+            Ok(Target::Attribute {
+                scope,
+                name: attr.name().to_owned(),
+                sub: attr.sub_attr().map(str::to_owned),
+                selector,
+            })
+        }
+    }
+}
+
+/// The profile part of the User that upstream keeps typed while patching.
+#[derive(Debug)]
+struct Profile {
+    user_name: String,
+    emails: Vec<Email>,
+    primary_email: String,
+    display_name: String,
+    formatted: String,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    middle_name: Option<String>,
+    honorific_prefix: Option<String>,
+    honorific_suffix: Option<String>,
+    external_id: Option<String>,
+    active: bool,
+}
+
+/// A patch in progress: the typed profile and the rest of the resource as JSON.
+#[derive(Debug)]
+struct Patch {
+    profile: Profile,
+    document: Map<String, Value>,
+}
+
+/// The name parts that a `name.<part>` path sets on their own.
+const NAME_PARTS: [&str; 5] = [
+    "givenName",
+    "familyName",
+    "middleName",
+    "honorificPrefix",
+    "honorificSuffix",
+];
+
+impl Patch {
+    fn new(resource: &Value) -> Self {
+        let document = resource.as_object().cloned().unwrap_or_default();
+        let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
+        let name = document.get("name");
+        let part = |key: &str| text(name.and_then(|name| name.get(key)));
+        let user_name = text(document.get("userName")).unwrap_or_default();
+        let emails = email::stored(document.get("emails"));
+        let primary_email =
+            email::primary_value(&emails).unwrap_or_else(|| user_name.to_lowercase());
+        let formatted = part("formatted");
+        let display_name = text(document.get("displayName"))
+            .or_else(|| formatted.clone())
+            .unwrap_or_else(|| primary_email.clone());
+        let profile = Profile {
+            formatted: formatted.unwrap_or_else(|| display_name.clone()),
+            given_name: part("givenName"),
+            family_name: part("familyName"),
+            middle_name: part("middleName"),
+            honorific_prefix: part("honorificPrefix"),
+            honorific_suffix: part("honorificSuffix"),
+            external_id: text(document.get("externalId")),
+            active: document
+                .get("active")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
+            user_name,
+            emails,
+            primary_email,
+            display_name,
+        };
+        Self { profile, document }
+    }
+
+    fn operation(&mut self, operation: Operation) -> Result<(), ScimError> {
+        if let Some(path) = operation
+            .path
+            .as_deref()
+            .filter(|path| !path.trim().is_empty())
+        {
+            return self.attribute(operation.op, path.trim(), operation.value.as_ref());
+        }
+        if operation.op == Op::Remove {
+            return Err(ScimError::bad_request(
+                "noTarget",
+                "A remove User PATCH operation requires a path",
+            ));
+        }
+        let Some(Value::Object(values)) = operation.value else {
+            return Err(invalid_value(
+                "A pathless User PATCH value must be an object",
+            ));
+        };
+        for (key, value) in &values {
+            self.attribute(operation.op, key, Some(value))?;
+        }
+        Ok(())
+    }
+
+    /// Applies one operation to one path (an operation's path, or a key of a pathless value).
+    fn attribute(&mut self, op: Op, path: &str, value: Option<&Value>) -> Result<(), ScimError> {
+        let normalized = canonical_path(path.trim());
+        if matches!(normalized.as_str(), "id" | "schemas" | "meta")
+            || normalized.starts_with("meta.")
+        {
+            return Err(read_only(path));
+        }
+        let profile = &mut self.profile;
+        match normalized.as_str() {
+            "username" => {
+                if op == Op::Remove {
+                    return Err(read_only("userName"));
+                }
+                profile.user_name = non_empty_string(value, "userName")?;
+            }
+            "externalid" => {
+                profile.external_id = match op {
+                    Op::Remove => None,
+                    Op::Add | Op::Replace => Some(non_empty_string(value, "externalId")?),
+                };
+            }
+            "active" => {
+                profile.active = match op {
+                    Op::Remove => true,
+                    Op::Add | Op::Replace => match unwrap_single(value) {
+                        Some(Value::Bool(active)) => *active,
+                        _ => return Err(invalid_value("active must be a boolean")),
+                    },
+                };
+            }
+            "displayname" => {
+                profile.display_name = match op {
+                    Op::Remove => profile.formatted.clone(),
+                    Op::Add | Op::Replace => non_empty_string(value, "displayName")?,
+                };
+            }
+            "name" => match op {
+                Op::Remove => {
+                    for part in NAME_PARTS {
+                        *profile.name_part(part) = None;
+                    }
+                    let formatted = if profile.display_name.is_empty() {
+                        profile.primary_email.clone()
+                    } else {
+                        profile.display_name.clone()
+                    };
+                    profile.set_formatted(formatted);
+                }
+                Op::Add | Op::Replace => profile.merge_name(value)?,
+            },
+            "name.formatted" => {
+                let formatted = match op {
+                    Op::Remove => {
+                        let composed = profile.composed_name();
+                        if !composed.is_empty() {
+                            composed
+                        } else if !profile.display_name.is_empty() {
+                            profile.display_name.clone()
+                        } else {
+                            profile.primary_email.clone()
+                        }
+                    }
+                    Op::Add | Op::Replace => non_empty_string(value, "name.formatted")?,
+                };
+                profile.set_formatted(formatted);
+            }
+            "name.givenname"
+            | "name.familyname"
+            | "name.middlename"
+            | "name.honorificprefix"
+            | "name.honorificsuffix" => {
+                let Some(part) = NAME_PARTS
+                    .into_iter()
+                    .find(|part| normalized.ends_with(&part.to_ascii_lowercase()))
+                else {
+                    return Err(unsupported_path(path));
+                };
+                *profile.name_part(part) = match op {
+                    Op::Remove => None,
+                    Op::Add | Op::Replace => {
+                        Some(non_empty_string(value, &format!("name.{part}"))?)
+                    }
+                };
+            }
+            "emails" => match op {
+                Op::Remove => return Err(invalid_value("emails cannot be removed")),
+                Op::Add => profile.add_emails(value)?,
+                Op::Replace => {
+                    let emails = email::read_inputs(value)?;
+                    profile.set_emails(emails)?;
+                }
+            },
+            "emails.value" => {
+                if op == Op::Remove {
+                    return Err(invalid_value("emails.value cannot be removed"));
+                }
+                profile.replace_all_email_values(value)?;
+            }
+            _ => return self.other_attribute(op, path, value),
+        }
+        Ok(())
+    }
+
+    /// Filtered email paths, then everything outside the typed profile.
+    fn other_attribute(
+        &mut self,
+        op: Op,
+        path: &str,
+        value: Option<&Value>,
+    ) -> Result<(), ScimError> {
+        let target = parse_target(path)?;
+        if let Target::Attribute {
+            scope: Scope::Core,
+            name,
+            sub: Some(sub),
+            selector: Some(selector),
+        } = &target
+            && name.eq_ignore_ascii_case("emails")
+            && sub.eq_ignore_ascii_case("value")
+        {
+            match selector {
+                Selector::Type(kind) => {
+                    return match op {
+                        Op::Remove => self.profile.remove_typed_emails(kind),
+                        Op::Add | Op::Replace => self.profile.replace_typed_email(kind, value),
+                    };
+                }
+                Selector::Primary(true) => {
+                    if op == Op::Remove {
+                        return Err(invalid_value("emails.value cannot be removed"));
+                    }
+                    return self.profile.replace_primary_email(value);
+                }
+                Selector::Primary(false) => {}
+            }
+        }
+        document::apply(&mut self.document, op, path, &target, value)
+    }
+
+    /// The patched resource in the server's output order.
+    fn finish(self) -> Value {
+        let Self {
+            profile,
+            mut document,
+        } = self;
+        let mut name = Map::new();
+        name.insert(
+            "formatted".to_owned(),
+            Value::String(profile.formatted.clone()),
+        );
+        for (key, part) in [
+            ("givenName", &profile.given_name),
+            ("familyName", &profile.family_name),
+            ("middleName", &profile.middle_name),
+            ("honorificPrefix", &profile.honorific_prefix),
+            ("honorificSuffix", &profile.honorific_suffix),
+        ] {
+            if let Some(part) = part.as_ref().filter(|part| !part.is_empty()) {
+                name.insert(key.to_owned(), Value::String(part.clone()));
+            }
+        }
+        document.insert("name".to_owned(), Value::Object(name));
+        document.insert("emails".to_owned(), email::to_json(&profile.emails));
+        document.insert("userName".to_owned(), Value::String(profile.user_name));
+        match profile.external_id {
+            Some(external_id) => {
+                document.insert("externalId".to_owned(), Value::String(external_id));
+            }
+            None => {
+                document.remove("externalId");
+            }
+        }
+        document.insert(
+            "displayName".to_owned(),
+            Value::String(profile.display_name),
+        );
+        document.insert("active".to_owned(), Value::Bool(profile.active));
+
+        let mut output = Map::new();
+        for key in [
+            "schemas",
+            "name",
+            "emails",
+            "title",
+            "userType",
+            "preferredLanguage",
+            "locale",
+            "timezone",
+            "phoneNumbers",
+            "addresses",
+            "roles",
+            "entitlements",
+            "id",
+            "externalId",
+            "userName",
+            "displayName",
+            "active",
+            urn::ENTERPRISE_USER,
+        ] {
+            if let Some(value) = document.remove(key) {
+                output.insert(key.to_owned(), value);
+            }
+        }
+        output.extend(document);
+        Value::Object(output)
+    }
+}
+
+impl Profile {
+    fn name_part(&mut self, part: &str) -> &mut Option<String> {
+        match part {
+            "givenName" => &mut self.given_name,
+            "familyName" => &mut self.family_name,
+            "middleName" => &mut self.middle_name,
+            "honorificPrefix" => &mut self.honorific_prefix,
+            _ => &mut self.honorific_suffix,
+        }
+    }
+
+    /// Sets `name.formatted`; a `displayName` that equalled it follows.
+    fn set_formatted(&mut self, formatted: String) {
+        if self.display_name == self.formatted {
+            self.display_name.clone_from(&formatted);
+        }
+        self.formatted = formatted;
+    }
+
+    /// `"<givenName> <familyName>"` without missing parts.
+    fn composed_name(&self) -> String {
+        [&self.given_name, &self.family_name]
+            .into_iter()
+            .flatten()
+            .filter(|part| !part.is_empty())
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Merges a `name` object: keys case-insensitive, parts set alone, `formatted` last.
+    fn merge_name(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
+        let Some(Value::Object(name)) = value else {
+            return Err(invalid_value("name must be an object"));
+        };
+        let mut parts: Vec<(&'static str, String)> = Vec::new();
+        let mut formatted = None;
+        for (key, part) in name {
+            let lower = key.to_ascii_lowercase();
+            if lower == "formatted" {
+                formatted = Some(non_empty_string(Some(part), "name.formatted")?);
+                continue;
+            }
+            let Some(canonical) = NAME_PARTS
+                .into_iter()
+                .find(|candidate| candidate.eq_ignore_ascii_case(&lower))
+            else {
+                return Err(ScimError::bad_request(
+                    "invalidPath",
+                    format!("User attribute name.{key} is not supported"),
+                ));
+            };
+            let text = non_empty_string(Some(part), &format!("name.{canonical}"))?;
+            parts.retain(|(existing, _)| *existing != canonical);
+            parts.push((canonical, text));
+        }
+        for (part, text) in parts {
+            *self.name_part(part) = Some(text);
+        }
+        if let Some(formatted) = formatted {
+            self.set_formatted(formatted);
+        }
+        Ok(())
+    }
+
+    /// Replaces the email set (validated like `POST`) and re-derives the primary email.
+    fn set_emails(&mut self, emails: Vec<EmailInput>) -> Result<(), ScimError> {
+        let emails = email::validated_set(emails, &self.user_name)?;
+        self.primary_email = email::primary_value(&emails)
+            .ok_or_else(|| invalid_value("emails must contain at least one value"))?;
+        self.emails = emails;
+        Ok(())
+    }
+
+    /// `add emails`: appends new (type, value) tuples; a new explicit primary demotes the others.
+    fn add_emails(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
+        let additions = email::coalesce(
+            email::read_inputs(value)?
+                .into_iter()
+                .map(EmailInput::canonical)
+                .collect(),
+        );
+        if additions
+            .iter()
+            .filter(|email| email.primary == Some(true))
+            .count()
+            > 1
+        {
+            return Err(invalid_value(
+                "emails cannot contain multiple primary values",
+            ));
+        }
+        let existing: Vec<String> = self.emails.iter().map(Email::tuple_key).collect();
+        let new: Vec<EmailInput> = additions
+            .into_iter()
+            .filter(|email| !existing.contains(&email.tuple_key()))
+            .collect();
+        if new.is_empty() {
+            return Ok(());
+        }
+        let demote = new.iter().any(|email| email.primary == Some(true));
+        let mut emails: Vec<EmailInput> = self
+            .emails
+            .iter()
+            .map(|email| {
+                let mut input = email.to_input();
+                if demote {
+                    input.primary = Some(false);
+                }
+                input
+            })
+            .collect();
+        emails.extend(new);
+        self.set_emails(emails)
+    }
+
+    /// `emails.value`: every email gets the value.
+    fn replace_all_email_values(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
+        let replacement = email::read_value(value)?;
+        let emails = self
+            .emails
+            .iter()
+            .map(|email| EmailInput {
+                value: replacement.clone(),
+                ..email.to_input()
+            })
+            .collect();
+        self.set_emails(emails)
+    }
+
+    /// `emails[type eq "t"].value`: sets the value of the typed emails, or appends one.
+    fn replace_typed_email(&mut self, kind: &str, value: Option<&Value>) -> Result<(), ScimError> {
+        let replacement = email::read_value(value)?;
+        let matches = |email: &Email| email.kind.as_deref() == Some(kind);
+        let mut emails: Vec<EmailInput> = self.emails.iter().map(Email::to_input).collect();
+        if self.emails.iter().any(matches) {
+            for (input, email) in emails.iter_mut().zip(&self.emails) {
+                if matches(email) {
+                    input.value.clone_from(&replacement);
+                }
+            }
+        } else {
+            emails.push(EmailInput {
+                value: replacement,
+                kind: Some(kind.to_owned()),
+                primary: Some(false),
+            });
+        }
+        self.set_emails(emails)
+    }
+
+    /// `remove emails[type eq "t"].value`: drops the typed emails (no-op without one).
+    fn remove_typed_emails(&mut self, kind: &str) -> Result<(), ScimError> {
+        let remaining: Vec<EmailInput> = self
+            .emails
+            .iter()
+            .filter(|email| email.kind.as_deref() != Some(kind))
+            .map(Email::to_input)
+            .collect();
+        if remaining.len() == self.emails.len() {
+            return Ok(());
+        }
+        self.set_emails(remaining)
+    }
+
+    /// `emails[primary eq true].value`: replaces the primary email's value.
+    fn replace_primary_email(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
+        let replacement = email::read_value(value)?;
+        if !self.emails.iter().any(|email| email.primary) {
+            return Err(ScimError::bad_request(
+                "noTarget",
+                "No primary email matches the PATCH path",
+            ));
+        }
+        let emails = self
+            .emails
+            .iter()
+            .map(|email| {
+                let mut input = email.to_input();
+                if email.primary {
+                    input.value.clone_from(&replacement);
+                }
+                input
+            })
+            .collect();
+        self.set_emails(emails)
+    }
+}
