@@ -5,8 +5,13 @@
 //! These are not `/scim/v2` routes: errors are upstream's plain error JSON. Access follows upstream: an
 //! organization's provider is managed by its members holding a required role (`admin` and the
 //! organization plugin's creator role by default), a personal provider by its owner (Bulwark records the
-//! owner by default). Unlike upstream, a rejected `before_token_generated` hook leaves the previous token
-//! valid: the old row is replaced in the same transaction that stores the new one, after the hook.
+//! owner by default).
+//!
+//! Two deliberate differences: a rejected `before_token_generated` hook leaves the previous token valid
+//! (the old row is replaced in the same transaction that stores the new one, after the hook), and with
+//! `provider_ownership` on, a personal provider without an owner (made by the server's
+//! `scim create-token` command, or before ownership was turned on) is managed by no session: upstream
+//! lets any signed-in user rotate it, which would hand them a working token.
 
 use std::sync::Arc;
 
@@ -130,7 +135,7 @@ async fn generate_token(
         .find_one(&Where::eq("providerId", provider_id.as_str()))
         .await?;
     if let Some(existing) = &existing {
-        assert_access(auth, &user.id, existing, &required).await?;
+        assert_access(auth, &options, &user.id, existing, &required).await?;
     }
     let new = NewProviderToken {
         provider_id: &provider_id,
@@ -183,8 +188,9 @@ async fn generate_token(
     )
 }
 
-/// `GET /scim/list-provider-connections`: the caller's personal providers (and unowned ones), and the
-/// providers of organizations where the caller holds a required role.
+/// `GET /scim/list-provider-connections`: the caller's personal providers (and unowned ones when
+/// provider ownership is off), and the providers of organizations where the caller holds a required
+/// role.
 async fn list_provider_connections(
     req: RequestCtx,
     options: Arc<ScimOptions>,
@@ -206,8 +212,11 @@ async fn list_provider_connections(
     } else {
         Vec::new()
     };
-    let personal = Where::eq("organizationId", Value::Null)
-        .and(Where::eq("userId", user_id.as_str()).or(Where::eq("userId", Value::Null)));
+    let mut owners = Where::eq("userId", user_id.as_str());
+    if !options.provider_ownership {
+        owners = owners.or(Where::eq("userId", Value::Null));
+    }
+    let personal = Where::eq("organizationId", Value::Null).and(owners);
     let filter = if organization_ids.is_empty() {
         personal
     } else {
@@ -278,24 +287,35 @@ async fn accessible_provider(
         ));
     };
     let auth = req.auth();
-    assert_access(auth, user_id, &provider, &required_roles(auth, options)).await?;
+    assert_access(
+        auth,
+        options,
+        user_id,
+        &provider,
+        &required_roles(auth, options),
+    )
+    .await?;
     Ok(provider)
 }
 
 /// Upstream's `assertSCIMProviderAccess`: an organization's provider needs a membership with a
-/// required role; a personal provider with an owner needs that owner.
+/// required role; a personal provider needs its owner (and with provider ownership on, an owner).
 async fn assert_access(
     auth: &Auth,
+    options: &ScimOptions,
     user_id: &str,
     provider: &ScimProvider,
     required: &[String],
 ) -> Result<(), ApiError> {
     let Some(organization_id) = &provider.organization_id else {
-        return match &provider.user_id {
-            Some(owner) if owner != user_id => {
-                Err(forbidden("You must be the owner to access this provider"))
-            }
-            _ => Ok(()),
+        let owned = match &provider.user_id {
+            Some(owner) => owner == user_id,
+            None => !options.provider_ownership,
+        };
+        return if owned {
+            Ok(())
+        } else {
+            Err(forbidden("You must be the owner to access this provider"))
         };
     };
     let Some(organizations) = OrganizationApi::new(auth) else {

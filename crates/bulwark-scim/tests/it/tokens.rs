@@ -777,6 +777,58 @@ async fn unowned_personal_providers_are_visible_to_everyone() {
     assert_eq!(res.status, StatusCode::OK);
 }
 
+/// Bulwark differs from upstream here: with provider ownership on, an unowned personal provider (the
+/// server's `scim create-token` makes them) is managed by no session, so no signed-in user can rotate it
+/// into a token of their own.
+#[tokio::test]
+async fn unowned_personal_providers_are_closed_to_sessions_under_ownership() {
+    let auth = auth_with(ScimOptions::default());
+    let user = sign_up(&auth, "Ada").await;
+    let (issued, row) = provider_token::issue(&auth, "from-the-command", None, None)
+        .await
+        .unwrap();
+    assert_eq!(row.user_id, None);
+    assert_eq!(row.scim_token, provider_token::hash(&secret_of(&issued)));
+    let res = get(&auth, "/scim/list-provider-connections", &user.cookie).await;
+    assert_eq!(res.json, json!({"providers": []}));
+    let res = get(
+        &auth,
+        "/scim/get-provider-connection?providerId=from-the-command",
+        &user.cookie,
+    )
+    .await;
+    assert_message(
+        &res,
+        StatusCode::FORBIDDEN,
+        "You must be the owner to access this provider",
+    );
+    let res = generate(&auth, &user, "from-the-command", None).await;
+    assert_message(
+        &res,
+        StatusCode::FORBIDDEN,
+        "You must be the owner to access this provider",
+    );
+    let res = post(
+        &auth,
+        "/scim/delete-provider-connection",
+        json!({"providerId": "from-the-command"}),
+        Some(&user.cookie),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_valid(&auth, &issued, "from-the-command").await;
+    // Issuing again (the command run twice) replaces the row.
+    let (again, _) = provider_token::issue(&auth, "from-the-command", None, None)
+        .await
+        .unwrap();
+    assert_invalid(&auth, &issued).await;
+    assert_valid(&auth, &again, "from-the-command").await;
+    let err = provider_token::issue(&auth, "a:b", None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.message(), "Provider id contains forbidden characters");
+}
+
 // ---- GET /scim/get-provider-connection ----
 
 // upstream: scim.management.test.ts › SCIM provider management › GET /scim/get-provider-connection › should return provider details when user is org member
