@@ -16,6 +16,7 @@
 mod document;
 mod email;
 mod normalize;
+mod profile;
 #[cfg(test)]
 mod tests;
 
@@ -24,7 +25,7 @@ use serde_json::{Map, Value};
 
 use crate::error::ScimError;
 
-use self::email::{Email, EmailInput};
+use self::profile::{NAME_PARTS, Profile};
 
 /// Applies a `PatchOp` request body to a User resource and answers the patched resource.
 ///
@@ -325,38 +326,12 @@ fn parse_target(path: &str) -> Result<Target, ScimError> {
     }
 }
 
-/// The profile part of the User that upstream keeps typed while patching.
-#[derive(Debug)]
-struct Profile {
-    user_name: String,
-    emails: Vec<Email>,
-    primary_email: String,
-    display_name: String,
-    formatted: String,
-    given_name: Option<String>,
-    family_name: Option<String>,
-    middle_name: Option<String>,
-    honorific_prefix: Option<String>,
-    honorific_suffix: Option<String>,
-    external_id: Option<String>,
-    active: bool,
-}
-
 /// A patch in progress: the typed profile and the rest of the resource as JSON.
 #[derive(Debug)]
 struct Patch {
     profile: Profile,
     document: Map<String, Value>,
 }
-
-/// The name parts that a `name.<part>` path sets on their own.
-const NAME_PARTS: [&str; 5] = [
-    "givenName",
-    "familyName",
-    "middleName",
-    "honorificPrefix",
-    "honorificSuffix",
-];
 
 impl Patch {
     fn new(resource: &Value) -> Self {
@@ -623,194 +598,5 @@ impl Patch {
         }
         output.extend(document);
         Value::Object(output)
-    }
-}
-
-impl Profile {
-    fn name_part(&mut self, part: &str) -> &mut Option<String> {
-        match part {
-            "givenName" => &mut self.given_name,
-            "familyName" => &mut self.family_name,
-            "middleName" => &mut self.middle_name,
-            "honorificPrefix" => &mut self.honorific_prefix,
-            _ => &mut self.honorific_suffix,
-        }
-    }
-
-    /// Sets `name.formatted`; a `displayName` that equalled it follows.
-    fn set_formatted(&mut self, formatted: String) {
-        if self.display_name == self.formatted {
-            self.display_name.clone_from(&formatted);
-        }
-        self.formatted = formatted;
-    }
-
-    /// `"<givenName> <familyName>"` without missing parts.
-    fn composed_name(&self) -> String {
-        [&self.given_name, &self.family_name]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    /// Merges a `name` object: keys case-insensitive, parts set alone, `formatted` last.
-    fn merge_name(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
-        let Some(Value::Object(name)) = value else {
-            return Err(invalid_value("name must be an object"));
-        };
-        let mut parts: Vec<(&'static str, String)> = Vec::new();
-        let mut formatted = None;
-        for (key, part) in name {
-            let lower = key.to_ascii_lowercase();
-            if lower == "formatted" {
-                formatted = Some(non_empty_string(Some(part), "name.formatted")?);
-                continue;
-            }
-            let Some(canonical) = NAME_PARTS
-                .into_iter()
-                .find(|candidate| candidate.eq_ignore_ascii_case(&lower))
-            else {
-                return Err(ScimError::bad_request(
-                    "invalidPath",
-                    format!("User attribute name.{key} is not supported"),
-                ));
-            };
-            let text = non_empty_string(Some(part), &format!("name.{canonical}"))?;
-            parts.retain(|(existing, _)| *existing != canonical);
-            parts.push((canonical, text));
-        }
-        for (part, text) in parts {
-            *self.name_part(part) = Some(text);
-        }
-        if let Some(formatted) = formatted {
-            self.set_formatted(formatted);
-        }
-        Ok(())
-    }
-
-    /// Replaces the email set (validated like `POST`) and re-derives the primary email.
-    fn set_emails(&mut self, emails: Vec<EmailInput>) -> Result<(), ScimError> {
-        let emails = email::validated_set(emails, &self.user_name)?;
-        self.primary_email = email::primary_value(&emails)
-            .ok_or_else(|| invalid_value("emails must contain at least one value"))?;
-        self.emails = emails;
-        Ok(())
-    }
-
-    /// `add emails`: appends new (type, value) tuples; a new explicit primary demotes the others.
-    fn add_emails(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
-        let additions = email::coalesce(
-            email::read_inputs(value)?
-                .into_iter()
-                .map(EmailInput::canonical)
-                .collect(),
-        );
-        if additions
-            .iter()
-            .filter(|email| email.primary == Some(true))
-            .count()
-            > 1
-        {
-            return Err(invalid_value(
-                "emails cannot contain multiple primary values",
-            ));
-        }
-        let existing: Vec<String> = self.emails.iter().map(Email::tuple_key).collect();
-        let new: Vec<EmailInput> = additions
-            .into_iter()
-            .filter(|email| !existing.contains(&email.tuple_key()))
-            .collect();
-        if new.is_empty() {
-            return Ok(());
-        }
-        let demote = new.iter().any(|email| email.primary == Some(true));
-        let mut emails: Vec<EmailInput> = self
-            .emails
-            .iter()
-            .map(|email| {
-                let mut input = email.to_input();
-                if demote {
-                    input.primary = Some(false);
-                }
-                input
-            })
-            .collect();
-        emails.extend(new);
-        self.set_emails(emails)
-    }
-
-    /// `emails.value`: every email gets the value.
-    fn replace_all_email_values(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
-        let replacement = email::read_value(value)?;
-        let emails = self
-            .emails
-            .iter()
-            .map(|email| EmailInput {
-                value: replacement.clone(),
-                ..email.to_input()
-            })
-            .collect();
-        self.set_emails(emails)
-    }
-
-    /// `emails[type eq "t"].value`: sets the value of the typed emails, or appends one.
-    fn replace_typed_email(&mut self, kind: &str, value: Option<&Value>) -> Result<(), ScimError> {
-        let replacement = email::read_value(value)?;
-        let matches = |email: &Email| email.kind.as_deref() == Some(kind);
-        let mut emails: Vec<EmailInput> = self.emails.iter().map(Email::to_input).collect();
-        if self.emails.iter().any(matches) {
-            for (input, email) in emails.iter_mut().zip(&self.emails) {
-                if matches(email) {
-                    input.value.clone_from(&replacement);
-                }
-            }
-        } else {
-            emails.push(EmailInput {
-                value: replacement,
-                kind: Some(kind.to_owned()),
-                primary: Some(false),
-            });
-        }
-        self.set_emails(emails)
-    }
-
-    /// `remove emails[type eq "t"].value`: drops the typed emails (no-op without one).
-    fn remove_typed_emails(&mut self, kind: &str) -> Result<(), ScimError> {
-        let remaining: Vec<EmailInput> = self
-            .emails
-            .iter()
-            .filter(|email| email.kind.as_deref() != Some(kind))
-            .map(Email::to_input)
-            .collect();
-        if remaining.len() == self.emails.len() {
-            return Ok(());
-        }
-        self.set_emails(remaining)
-    }
-
-    /// `emails[primary eq true].value`: replaces the primary email's value.
-    fn replace_primary_email(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
-        let replacement = email::read_value(value)?;
-        if !self.emails.iter().any(|email| email.primary) {
-            return Err(ScimError::bad_request(
-                "noTarget",
-                "No primary email matches the PATCH path",
-            ));
-        }
-        let emails = self
-            .emails
-            .iter()
-            .map(|email| {
-                let mut input = email.to_input();
-                if email.primary {
-                    input.value.clone_from(&replacement);
-                }
-                input
-            })
-            .collect();
-        self.set_emails(emails)
     }
 }
