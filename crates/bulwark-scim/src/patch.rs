@@ -10,8 +10,8 @@
 //! a typed state with upstream's derivation rules (a `displayName` that equals `name.formatted`
 //! follows it; `emails` keep exactly one primary). Every other attribute — `title` and the other
 //! strings, the structured multi-valued attributes and the Enterprise User extension — is patched
-//! as JSON by [`document`]. Paths are parsed with [`bulwark_scim_protocol::PatchPath`] (which
-//! bounds their length) and then narrowed to the forms upstream accepts.
+//! as JSON by the `document` module. Paths are parsed with [`bulwark_scim_protocol::PatchPath`]
+//! (which bounds their length) and then narrowed to the forms upstream accepts.
 
 mod document;
 mod email;

@@ -948,3 +948,77 @@ fn entras_pathless_remove_with_a_value_has_no_target() {
         "A remove User PATCH operation requires a path",
     );
 }
+
+// ---- robustness ----
+
+#[test]
+fn every_path_op_and_value_combination_answers_without_panicking() {
+    let paths = [
+        "userName",
+        "externalId",
+        "active",
+        "displayName",
+        "name",
+        "name.formatted",
+        "name.givenName",
+        "emails",
+        "emails.value",
+        "emails[type eq \"work\"].value",
+        "emails[primary eq true].value",
+        "title",
+        "phoneNumbers",
+        "phoneNumbers.value",
+        "addresses[type eq \"work\"]",
+        "addresses[primary eq true].postalCode",
+        "roles[primary eq \"true\"].primary",
+        "entitlements[type eq \"x\"].display",
+        "manager",
+        "manager.value",
+        "manager.$ref",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+        "id",
+        "meta.created",
+        "nickName",
+        "a.b.c",
+        "emails[",
+        "]",
+        "[",
+        "\"",
+        "",
+        "  ",
+    ];
+    let values = [
+        json!(null),
+        json!(true),
+        json!("x"),
+        json!(""),
+        json!("a@example.com"),
+        json!(1),
+        json!([]),
+        json!(["a@example.com"]),
+        json!([{"value": "b@example.com", "primary": true}]),
+        json!({"value": "v", "primary": "true"}),
+        json!({"givenName": "G", "formatted": "F"}),
+        json!([{"value": "v"}, "s", null]),
+    ];
+    let mut resource = ada();
+    resource["roles"] = json!([{"value": "r", "primary": true}, "not an object"]);
+    let before = resource.clone();
+    for path in paths {
+        for op in ["add", "replace", "remove"] {
+            for value in &values {
+                let operations = json!([{"op": op, "path": path, "value": value}]);
+                if let Ok(patched) = apply(&resource, &body(operations)) {
+                    assert!(patched.is_object());
+                    assert!(
+                        patched["emails"]
+                            .as_array()
+                            .is_some_and(|emails| !emails.is_empty())
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(resource, before);
+}
