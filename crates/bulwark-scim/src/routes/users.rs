@@ -1,5 +1,6 @@
 //! `/scim/v2/Users` (RFC 7644 §3.3–§3.6) with upstream v1.7.1's answers: `POST` (201 with `Location`
-//! and `Content-Location`), `GET` one or a filtered page, `PUT` (200 with `Location`) and `DELETE` (204).
+//! and `Content-Location`), `GET` one or a filtered page, `PUT` and `PATCH` (200 with `Location`) and
+//! `DELETE` (204).
 
 use std::sync::Arc;
 
@@ -31,6 +32,13 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
         Access::Users,
         options,
         replace,
+    ));
+    auth.endpoint(scim(
+        Method::PATCH,
+        "/Users/:id",
+        Access::Users,
+        options,
+        patch,
     ));
     auth.endpoint(scim(
         Method::DELETE,
@@ -141,4 +149,48 @@ fn json_response(status: StatusCode, body: &Value) -> Result<ApiResponse, ScimEr
         SCIM_MEDIA_TYPE,
         body,
     )?)
+}
+
+/// `PATCH /Users/:id`: the operations apply to the stored resource (without `meta`); the result is
+/// validated as a `POST` body and written like a `PUT`. A patch that changes nothing writes nothing.
+async fn patch(request: ScimRequest) -> Result<ApiResponse, ScimError> {
+    let principal = request.principal()?;
+    let id = request.req.param("id").unwrap_or_default();
+    let auth = request.req.auth();
+    let current = provisioning::find(auth, principal, id).await?;
+    let stored = resource::current(&current);
+    let patched = crate::patch::apply(&stored, request.body.as_ref().unwrap_or(&Value::Null))?;
+    if patched == stored {
+        return respond(&request, StatusCode::OK, &current);
+    }
+    let input = parse_user(&patched).map_err(patched_error)?;
+    let profile = CanonicalUser::new(input);
+    let replaced = provisioning::replace(auth, &request.options, principal, id, profile).await?;
+    respond(&request, StatusCode::OK, &replaced)
+}
+
+/// A patched resource that fails validation, in upstream's form `<path>: <message>`.
+fn patched_error(err: ScimError) -> ScimError {
+    let detail = err.detail.unwrap_or_default();
+    let detail = detail
+        .split("; ")
+        .map(|issue| {
+            let Some(rest) = issue.strip_prefix("[body") else {
+                return issue.to_owned();
+            };
+            match rest.split_once("] ") {
+                Some((path, message)) => {
+                    let path = path.strip_prefix('.').unwrap_or(path);
+                    if path.is_empty() {
+                        message.to_owned()
+                    } else {
+                        format!("{path}: {message}")
+                    }
+                }
+                None => issue.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    ScimError::invalid_value(detail)
 }

@@ -676,6 +676,202 @@ async fn filters_run_within_the_connection() {
     assert_eq!(bad.json["scimType"], "invalidFilter");
 }
 
+const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+async fn patch(auth: &Auth, id: &str, operations: Value) -> Response {
+    let body = json!({"schemas": [PATCH_OP], "Operations": operations});
+    call(
+        auth,
+        Method::PATCH,
+        &format!("/Users/{id}"),
+        OKTA,
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+// upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 CRUD test net wire sequence › creates, reads, replaces, deactivates, reactivates, and deactivates a user
+async fn okta_crud_sequence() {
+    let auth = auth();
+    let user_name = "riley.okta.test@atko.com";
+    let created = post(
+        &auth,
+        OKTA,
+        json!({
+            "schemas": [USER_SCHEMA], "userName": user_name,
+            "name": {"givenName": "Riley", "familyName": "Okta"},
+            "emails": [{"value": user_name, "type": "work", "primary": true}],
+            "displayName": "Riley Okta", "title": "Engineer",
+            "phoneNumbers": [{"value": "415.123.4567"}],
+            "password": "N3verSt0red!", "active": true,
+        }),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(created.json.get("password"), None);
+    let id = created.id();
+    let found = get(
+        &auth,
+        OKTA,
+        &filter_query(&format!(r#"userName eq "{user_name}""#)),
+    )
+    .await;
+    assert_eq!(found.json["Resources"][0]["id"], id.as_str());
+    let path = format!("/Users/{id}");
+    let mut before = get(&auth, OKTA, &path).await.json;
+    before["name"]["givenName"] = json!("Rileyupdate");
+    let replaced = call(&auth, Method::PUT, &path, OKTA, Some(before)).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.json);
+    assert_eq!(replaced.json["name"]["givenName"], "Rileyupdate");
+    let user_id = scim_user(&auth, &id).await.unwrap().user_id;
+    sign_in(&auth, &user_id, "t1").await;
+    for active in [false, true, false] {
+        let res = patch(
+            &auth,
+            &id,
+            json!([{"op": "replace", "value": {"active": active}}]),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+        assert_eq!(res.json["active"], active);
+    }
+    assert_eq!(sessions(&auth, &user_id).await, 0);
+    let actions: Vec<String> = bulwark_scim::audit::list(&auth, "okta", 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "user.deactivated",
+            "user.reactivated",
+            "user.deactivated",
+            "user.updated",
+            "user.created"
+        ]
+    );
+}
+
+#[tokio::test]
+// upstream: scim-user-patch.test.ts › SCIM User PATCH provider compatibility › applies ordered Entra-style replacements to the canonical and backing Users
+async fn patch_updates_the_scim_user_and_the_bulwark_user() {
+    let auth = auth();
+    let created = post(
+        &auth,
+        OKTA,
+        json!({
+            "schemas": [USER_SCHEMA], "userName": "ada.login@example.com",
+            "name": {"formatted": "Ada Lovelace"},
+            "emails": [{"value": "ada.primary@example.com", "type": "work", "primary": true}],
+            "externalId": "directory-user-1",
+        }),
+    )
+    .await;
+    let id = created.id();
+    let res = patch(
+        &auth,
+        &id,
+        json!([
+            {"op": "Replace", "path": "userName", "value": "augusta.login@example.com"},
+            {"op": "Replace", "path": "name.formatted", "value": "Augusta Ada King"},
+            {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "augusta.primary@example.com"},
+        ]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let location = format!("{ORIGIN}/api/auth/scim/v2/Users/{id}");
+    assert_eq!(res.header(header::LOCATION), Some(location.as_str()));
+    let read = get(&auth, OKTA, &format!("/Users/{id}")).await.json;
+    assert_eq!(read["userName"], "augusta.login@example.com");
+    assert_eq!(read["name"]["formatted"], "Augusta Ada King");
+    assert_eq!(read["displayName"], "Augusta Ada King");
+    assert_eq!(read["externalId"], "directory-user-1");
+    assert_eq!(
+        read["emails"],
+        json!([{"value": "augusta.primary@example.com", "primary": true, "type": "work"}])
+    );
+    let stored = scim_user(&auth, &id).await.unwrap();
+    assert_eq!(stored.primary_email, "augusta.primary@example.com");
+    assert_eq!(stored.version, 2);
+    let user: User = auth
+        .store()
+        .find_one(&Where::eq("id", stored.user_id.as_str()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (user.email.as_str(), user.name.as_str()),
+        ("augusta.primary@example.com", "Augusta Ada King")
+    );
+}
+
+#[tokio::test]
+// upstream: scim-user-patch.test.ts › SCIM User compatibility with pre-serializedAttributes rows › accepts an empty Operations array as a no-op PATCH
+async fn an_empty_patch_writes_nothing() {
+    let auth = auth();
+    let id = create(&auth, "ada@example.com").await;
+    let before = get(&auth, OKTA, &format!("/Users/{id}")).await.json;
+    let res = patch(&auth, &id, json!([])).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.json, before);
+    assert_eq!(scim_user(&auth, &id).await.unwrap().version, 1);
+    assert_eq!(
+        bulwark_scim::audit::list(&auth, "okta", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn patch_conflicts_and_tenancy() {
+    let auth = auth();
+    create(&auth, "ada@example.com").await;
+    let grace = create(&auth, "grace@example.com").await;
+    patch(
+        &auth,
+        &grace,
+        json!([{"op": "replace", "path": "userName", "value": "ADA@example.com"}]),
+    )
+    .await
+    .assert_error(
+        StatusCode::CONFLICT,
+        Some("uniqueness"),
+        "SCIM User userName already exists",
+    );
+    patch(&auth, &grace, json!([{"op": "replace", "path": "emails", "value": [{"value": "ada@example.com", "primary": true}]}]))
+        .await
+        .assert_error(StatusCode::CONFLICT, Some("uniqueness"), "A Better Auth User already uses this email");
+    let body = json!({"schemas": [PATCH_OP], "Operations": []});
+    call(
+        &auth,
+        Method::PATCH,
+        &format!("/Users/{grace}"),
+        ENTRA,
+        Some(body),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, None, "SCIM User not found");
+    patch(
+        &auth,
+        &grace,
+        json!([{"op": "add", "path": "title", "value": "t".repeat(1_025)}]),
+    )
+    .await
+    .assert_error(
+        StatusCode::BAD_REQUEST,
+        Some("invalidValue"),
+        "title: Too big: expected string to have <=1024 characters",
+    );
+    let res = patch(&auth, &grace, json!([{"op": "remove"}])).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.json);
+    assert_eq!(scim_user(&auth, &grace).await.unwrap().version, 1);
+}
+
 async fn create_on_entra(auth: &Auth) -> String {
     let res = post(
         auth,
