@@ -1,5 +1,5 @@
-//! User PATCH outside the typed profile: the simple strings (`title`, `userType`, …), the structured
-//! multi-valued attributes (`phoneNumbers`, `addresses`, `roles`, `entitlements`) with their
+//! User PATCH outside the typed profile: the simple strings (`title`, `userType`, …), the
+//! structured multi-valued attributes (`phoneNumbers`, `addresses`, `roles`, `entitlements`) with their
 //! filters, and the Enterprise User extension, patched as JSON with upstream v1.7.1's rules.
 
 use bulwark_scim_protocol::urn;
@@ -465,7 +465,8 @@ fn single_primary(mut values: Vec<Value>, preferred: Option<usize>) -> Vec<Value
     values
 }
 
-/// `phoneNumbers`, `addresses`, `roles` and `entitlements`, with or without a filter or sub-attribute.
+/// `phoneNumbers`, `addresses`, `roles` and `entitlements`, with or without a filter or
+/// sub-attribute.
 fn multi_valued(
     container: &mut Map<String, Value>,
     resolved: &Resolved,
