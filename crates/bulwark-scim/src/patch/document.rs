@@ -1,6 +1,6 @@
 //! User PATCH outside the typed profile: the simple strings (`title`, `userType`, …), the
-//! structured multi-valued attributes (`phoneNumbers`, `addresses`, `roles`, `entitlements`) with their
-//! filters, and the Enterprise User extension, patched as JSON with upstream v1.7.1's rules.
+//! structured multi-valued attributes (`phoneNumbers`, `addresses`, `roles`, `entitlements`) with
+//! their filters, and the Enterprise User extension, patched as JSON with upstream v1.7.1's rules.
 
 use bulwark_scim_protocol::urn;
 use serde_json::{Map, Value};
