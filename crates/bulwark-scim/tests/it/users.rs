@@ -590,6 +590,7 @@ fn url_encode(text: &str) -> String {
 #[tokio::test]
 // upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R3 — Required Test: Test invalid User by username
 // upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R4 — Required Test: Test invalid User by ID
+// upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R5 — Required Test: Make sure random user doesn't exist
 // upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R6 — Required Test: Create Okta user with realistic values
 // upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R7 — Required Test: Verify that user was created
 // upstream: scim-okta-conformance.test.ts › Okta SCIM 2.0 SPEC test › R8 — Required Test: Expect failure when recreating user with same values
@@ -1212,6 +1213,7 @@ async fn concurrent_creates_give_one_user(auth: &Auth) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+// upstream: scim-create-uniqueness.test.ts › SCIM resource create uniqueness races › normalizes a concurrent User userName commit to SCIM uniqueness
 async fn memory_concurrent_creates_give_one_user() {
     concurrent_creates_give_one_user(&auth()).await;
 }
