@@ -29,6 +29,27 @@ pub(crate) enum Command {
         #[arg(long)]
         dialect: bulwark_sql::Dialect,
     },
+    /// SCIM administration.
+    Scim {
+        /// What to do.
+        #[command(subcommand)]
+        command: ScimCommand,
+    },
+}
+
+/// The `scim` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ScimCommand {
+    /// Migrate the database, then mint a SCIM bearer token for a provider, replacing its previous
+    /// token, and print it as the last line of output.
+    CreateToken {
+        /// The provider id the identity provider's connection is known by (no `:`).
+        #[arg(long)]
+        provider_id: String,
+        /// Provision the provider's users into this organization.
+        #[arg(long)]
+        organization_id: Option<String>,
+    },
 }
 
 /// Development or production rules.
@@ -71,6 +92,9 @@ pub(crate) struct Config {
     /// Serve the organization plugin without teams.
     #[arg(long, env = "BULWARK_DISABLE_TEAMS", global = true)]
     pub(crate) disable_teams: bool,
+    /// Serve without the SCIM plugin (it is on by default).
+    #[arg(long, env = "BULWARK_DISABLE_SCIM", global = true)]
+    pub(crate) disable_scim: bool,
     /// Production mode (same as `BULWARK_ENV=production`).
     #[arg(long, global = true)]
     production: bool,
@@ -108,6 +132,12 @@ impl Config {
     /// The path of the `SQLite` database file, if the database is one.
     pub(crate) fn sqlite_path(&self) -> Option<&str> {
         sqlite_file(&self.database_url)
+    }
+
+    /// The base URL outside `serve` (commands that bind nothing): the configured one, else the one
+    /// `serve` would use on the configured host and port.
+    pub(crate) fn configured_base_url(&self) -> String {
+        self.base_url(SocketAddr::new(self.host, self.port))
     }
 
     /// The base URL for a server bound to `addr`.

@@ -1,12 +1,14 @@
 //! `bulwark-server`: Better Auth's endpoints as a standalone server over `SQLite`, `PostgreSQL` or `MySQL`.
 //!
 //! `serve` (the default) connects, migrates and serves `/api/auth`; `migrate` only migrates;
-//! `generate` prints the schema's DDL for a dialect without touching a database. Configuration comes
+//! `generate` prints the schema's DDL for a dialect without touching a database; `scim create-token`
+//! mints a SCIM bearer token for a provider without a session. Configuration comes
 //! from flags and their environment variables (`cli.rs`); this crate is the only one that reads the
 //! environment or files. Logs go to stderr (`RUST_LOG`, default `info`) and never contain secrets,
 //! cookies or query strings; stdout carries only command output and the `listening on` line.
 
 mod cli;
+mod scim;
 mod secret;
 mod serve;
 
@@ -19,11 +21,12 @@ use bulwark_core::options::EmailAndPasswordOptions;
 use bulwark_core::{Adapter, Auth, AuthBuilder, Schema};
 use bulwark_organization::options::TeamOptions;
 use bulwark_organization::{OrganizationOptions, organization};
+use bulwark_scim::ScimOptions;
 use bulwark_sql::{SqlAdapter, generate_ddl};
 use clap::Parser as _;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{Cli, Command, Config};
+use crate::cli::{Cli, Command, Config, ScimCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -45,6 +48,13 @@ fn main() -> ExitCode {
             Command::Serve => serve::run(&config).await,
             Command::Migrate => migrate(&config).await,
             Command::Generate { dialect } => generate(dialect, &config),
+            Command::Scim {
+                command:
+                    ScimCommand::CreateToken {
+                        provider_id,
+                        organization_id,
+                    },
+            } => scim::create_token(&config, &provider_id, organization_id.as_deref()).await,
         }
     });
     match result {
@@ -65,13 +75,16 @@ fn fail(err: &anyhow::Error) -> ExitCode {
 /// The server's auth configuration, shared by every subcommand so that `generate` and `migrate` see
 /// the same schema `serve` uses.
 fn configure(builder: AuthBuilder, config: &Config) -> AuthBuilder {
-    let builder = builder.email_and_password(EmailAndPasswordOptions::enabled());
-    if config.disable_organization {
-        return builder;
+    let mut builder = builder.email_and_password(EmailAndPasswordOptions::enabled());
+    if !config.disable_organization {
+        let mut teams = TeamOptions::enabled();
+        teams.enabled = !config.disable_teams;
+        builder = builder.plugin(organization(OrganizationOptions::default().teams(teams)));
     }
-    let mut teams = TeamOptions::enabled();
-    teams.enabled = !config.disable_teams;
-    builder.plugin(organization(OrganizationOptions::default().teams(teams)))
+    if !config.disable_scim {
+        builder = builder.plugin(bulwark_scim::scim(ScimOptions::default()));
+    }
+    builder
 }
 
 /// The schema of the configured auth, built without a database or the real secret.

@@ -10,7 +10,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::cli::Config;
-use crate::{configure, connect, secret};
+use crate::{configure, connect, scim, secret};
 
 /// Runs the server.
 pub(crate) async fn run(config: &Config) -> anyhow::Result<()> {
@@ -35,6 +35,7 @@ pub(crate) async fn run(config: &Config) -> anyhow::Result<()> {
         .await
         .context("migration failed")?;
     tracing::info!(statements = report.statements.len(), "database migrated");
+    let scim_url = (!config.disable_scim).then(|| scim::base_url(&auth));
 
     let app = bulwark_axum::router(auth).layer(
         // Only the method and path are recorded: headers carry cookies and queries carry tokens.
@@ -44,7 +45,7 @@ pub(crate) async fn run(config: &Config) -> anyhow::Result<()> {
             })
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
     );
-    announce(bound);
+    announce(bound, scim_url.as_deref());
     tracing::info!(%base_url, "auth endpoints under {base_url}/api/auth");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -55,13 +56,17 @@ pub(crate) async fn run(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints the bound address to stdout (tests and scripts read it to find an ephemeral port).
+/// Prints the bound address to stdout (tests and scripts read it to find an ephemeral port), then the
+/// SCIM base URL an identity provider is given, when SCIM is on.
 #[expect(
     clippy::print_stdout,
-    reason = "the listening line is part of the command's output"
+    reason = "the listening and SCIM lines are part of the command's output"
 )]
-fn announce(bound: SocketAddr) {
+fn announce(bound: SocketAddr, scim_url: Option<&str>) {
     println!("listening on http://{bound}");
+    if let Some(url) = scim_url {
+        println!("SCIM: {url}");
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -2,8 +2,8 @@
 //!
 //! Modules: `cli` (subcommands and configuration errors), `sqlite` (the full flow on a `SQLite` file,
 //! development secrets), `db::postgres` (the full flow on a fresh `PostgreSQL` database; needs
-//! `BULWARK_TEST_POSTGRES_URL`) and `db::mysql` (the same on `MySQL`/`MariaDB`; needs
-//! `BULWARK_TEST_MYSQL_URL`).
+//! `BULWARK_TEST_POSTGRES_URL`), `db::mysql` (the same on `MySQL`/`MariaDB`; needs
+//! `BULWARK_TEST_MYSQL_URL`) and `scim` (`scim create-token`, the SCIM line of `serve`, `--disable-scim`).
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -17,4 +17,5 @@ mod cli;
 mod db;
 mod flow;
 mod harness;
+mod scim;
 mod sqlite;
