@@ -6,6 +6,9 @@
 //! `provider_token::verify`, the credential check every `/scim/v2` request runs. Upstream's tests of
 //! collisions with social, generic OAuth and SSO providers have no counterpart: Bulwark has none of
 //! those plugins.
+//!
+//! The file is long because it ports one upstream file test by test (37 of its 42 tests) and keeps its
+//! order, so the two read side by side.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
