@@ -15,6 +15,7 @@ pub mod filter;
 pub mod models;
 pub mod options;
 pub mod patch;
+pub mod projection;
 mod routes;
 pub mod schema;
 mod users;

@@ -33,6 +33,8 @@ pub(crate) enum Access {
     Public,
     /// A bearer credential with the Users scope for the method.
     Users,
+    /// A bearer credential that may read Users (`POST` searches read).
+    Search,
 }
 
 /// A `/scim/v2` request that passed the pipeline.
@@ -107,6 +109,11 @@ async fn prepare(
         Access::Users => {
             let principal = credentials::authenticate(&req, &options).await?;
             principal.require(Scope::for_users(req.method()))?;
+            Some(principal)
+        }
+        Access::Search => {
+            let principal = credentials::authenticate(&req, &options).await?;
+            principal.require(Scope::UsersRead)?;
             Some(principal)
         }
     };

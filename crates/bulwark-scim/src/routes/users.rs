@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use bulwark_core::adapter::Sort;
 use bulwark_core::{ApiResponse, AuthBuilder};
 use http::{HeaderValue, Method, StatusCode, header};
 use serde_json::{Value, json};
@@ -11,6 +12,7 @@ use serde_json::{Value, json};
 use crate::error::{SCIM_MEDIA_TYPE, ScimError};
 use crate::models::ScimUser;
 use crate::options::ScimOptions;
+use crate::projection::Projection;
 use crate::routes::{Access, ScimRequest, scim};
 use crate::users::input::parse_user;
 use crate::users::profile::CanonicalUser;
@@ -18,6 +20,8 @@ use crate::users::{provisioning, resource};
 
 /// The URN of list responses.
 const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+/// The URN of search requests.
+const SEARCH_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 /// The largest page (`filter.maxResults`).
 const MAX_COUNT: i64 = 100;
 
@@ -25,6 +29,20 @@ const MAX_COUNT: i64 = 100;
 pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
     auth.endpoint(scim(Method::POST, "/Users", Access::Users, options, create));
     auth.endpoint(scim(Method::GET, "/Users", Access::Users, options, list));
+    auth.endpoint(scim(
+        Method::POST,
+        "/Users/.search",
+        Access::Search,
+        options,
+        search,
+    ));
+    auth.endpoint(scim(
+        Method::POST,
+        "/.search",
+        Access::Search,
+        options,
+        search,
+    ));
     auth.endpoint(scim(Method::GET, "/Users/:id", Access::Users, options, get));
     auth.endpoint(scim(
         Method::PUT,
@@ -65,8 +83,9 @@ async fn create(request: ScimRequest) -> Result<ApiResponse, ScimError> {
 async fn get(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let principal = request.principal()?;
     let id = request.req.param("id").unwrap_or_default();
+    let projection = projection(&request)?;
     let user = provisioning::find(request.req.auth(), principal, id).await?;
-    let body = resource::render(request.req.auth(), &user);
+    let body = projection.apply(resource::render(request.req.auth(), &user));
     json_response(StatusCode::OK, &body)
 }
 
@@ -86,21 +105,151 @@ async fn delete(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     Ok(ApiResponse::empty(StatusCode::NO_CONTENT))
 }
 
+/// The parameters of a list or search: from the query string (`GET /Users`) or a `SearchRequest` body
+/// (`POST /Users/.search`, `POST /.search`).
+struct Search {
+    filter: Option<String>,
+    sort_by: Option<String>,
+    sort_order: Option<String>,
+    start_index: Option<i64>,
+    count: Option<i64>,
+    projection: Projection,
+}
+
+impl Search {
+    fn from_query(request: &ScimRequest) -> Result<Self, ScimError> {
+        let req = &request.req;
+        Ok(Self {
+            filter: req.query("filter"),
+            sort_by: req.query("sortBy"),
+            sort_order: req.query("sortOrder"),
+            start_index: integer(req.query("startIndex"), "startIndex")?,
+            count: integer(req.query("count"), "count")?,
+            projection: Projection::from_query(
+                &req.query_all("attributes"),
+                &req.query_all("excludedAttributes"),
+            )?,
+        })
+    }
+
+    /// RFC 7644 §3.4.3: the same parameters as members of a `SearchRequest` (the schema URN is
+    /// required; `attributes` and `excludedAttributes` are arrays of strings).
+    fn from_body(body: Option<&Value>) -> Result<Self, ScimError> {
+        let Some(Value::Object(body)) = body else {
+            return Err(ScimError::invalid_value(
+                "A SearchRequest must be a JSON object",
+            ));
+        };
+        let schemas = body.get("schemas").and_then(Value::as_array);
+        if !schemas.is_some_and(|s| s.iter().any(|v| v == SEARCH_REQUEST)) {
+            return Err(ScimError::invalid_value(format!(
+                "A SearchRequest must declare the {SEARCH_REQUEST} schema"
+            )));
+        }
+        let text = |name: &str| -> Result<Option<String>, ScimError> {
+            match body.get(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(ScimError::invalid_value(format!("{name} must be a string"))),
+            }
+        };
+        let list = |name: &str| -> Result<Vec<String>, ScimError> {
+            match body.get(name) {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|v| {
+                        v.as_str().map(str::to_owned).ok_or_else(|| {
+                            ScimError::invalid_value(format!("{name} must be an array of strings"))
+                        })
+                    })
+                    .collect(),
+                Some(Value::String(s)) => Ok(vec![s.clone()]),
+                Some(_) => Err(ScimError::invalid_value(format!(
+                    "{name} must be an array of strings"
+                ))),
+            }
+        };
+        let number = |name: &str| -> Result<Option<i64>, ScimError> {
+            match body.get(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Number(n)) => n
+                    .as_i64()
+                    .map(Some)
+                    .ok_or_else(|| ScimError::invalid_value(format!("{name} must be an integer"))),
+                Some(Value::String(s)) => integer(Some(s.clone()), name),
+                Some(_) => Err(ScimError::invalid_value(format!(
+                    "{name} must be an integer"
+                ))),
+            }
+        };
+        Ok(Self {
+            filter: text("filter")?,
+            sort_by: text("sortBy")?,
+            sort_order: text("sortOrder")?,
+            start_index: number("startIndex")?,
+            count: number("count")?,
+            projection: Projection::from_query(&list("attributes")?, &list("excludedAttributes")?)?,
+        })
+    }
+
+    /// The sort the parameters ask for: `sortBy` must name a sortable attribute; `sortOrder` is
+    /// `ascending` (the default) or `descending`.
+    fn sort(&self) -> Result<Option<Sort>, ScimError> {
+        let Some(sort_by) = self.sort_by.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let column = crate::filter::sort_column(sort_by.trim()).ok_or_else(|| {
+            ScimError::invalid_value(format!("sortBy attribute {sort_by} is not supported"))
+        })?;
+        let descending = match self.sort_order.as_deref().map(str::trim) {
+            None | Some("") => false,
+            Some(order) if order.eq_ignore_ascii_case("ascending") => false,
+            Some(order) if order.eq_ignore_ascii_case("descending") => true,
+            Some(_) => {
+                return Err(ScimError::invalid_value(
+                    "sortOrder must be ascending or descending",
+                ));
+            }
+        };
+        Ok(Some(if descending {
+            Sort::desc(column)
+        } else {
+            Sort::asc(column)
+        }))
+    }
+}
+
 async fn list(request: ScimRequest) -> Result<ApiResponse, ScimError> {
+    let search = Search::from_query(&request)?;
+    run_search(&request, &search).await
+}
+
+/// `POST /Users/.search` and `POST /.search` (RFC 7644 §3.4.3): a list whose parameters travel in the
+/// body, so filters with personal data stay out of URLs and logs.
+async fn search(request: ScimRequest) -> Result<ApiResponse, ScimError> {
+    let search = Search::from_body(request.body.as_ref())?;
+    run_search(&request, &search).await
+}
+
+/// Runs a list: the filter and sort in the database, `totalResults` from a count, one page fetched.
+async fn run_search(request: &ScimRequest, search: &Search) -> Result<ApiResponse, ScimError> {
     let principal = request.principal()?;
-    let filter = match request.req.query("filter") {
-        Some(text) => crate::filter::parse_user_filter(&text)?,
+    let filter = match &search.filter {
+        Some(text) => crate::filter::parse_user_filter(text)?,
         None => None,
     };
-    let start_index = integer(&request, "startIndex")?.unwrap_or(1).max(1);
-    let count = integer(&request, "count")?
-        .unwrap_or(MAX_COUNT)
-        .clamp(0, MAX_COUNT);
+    let sort = search.sort()?;
+    let start_index = search.start_index.unwrap_or(1).max(1);
+    let count = search.count.unwrap_or(MAX_COUNT).clamp(0, MAX_COUNT);
     let auth = request.req.auth();
     let offset = u64::try_from(start_index - 1).unwrap_or_default();
     let limit = u64::try_from(count).unwrap_or_default();
-    let (total, page) = provisioning::list(auth, principal, filter, offset, limit).await?;
-    let resources: Vec<Value> = page.iter().map(|u| resource::render(auth, u)).collect();
+    let (total, page) = provisioning::list(auth, principal, filter, sort, offset, limit).await?;
+    let resources: Vec<Value> = page
+        .iter()
+        .map(|u| search.projection.apply(resource::render(auth, u)))
+        .collect();
     let body = json!({
         "schemas": [LIST_RESPONSE],
         "totalResults": total,
@@ -113,9 +262,9 @@ async fn list(request: ScimRequest) -> Result<ApiResponse, ScimError> {
 
 /// A paging parameter: an integer (`^-?\d+$` after trimming, within JavaScript's safe range), else
 /// 400 `invalidValue`.
-fn integer(request: &ScimRequest, name: &str) -> Result<Option<i64>, ScimError> {
+fn integer(raw: Option<String>, name: &str) -> Result<Option<i64>, ScimError> {
     const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
-    let Some(raw) = request.req.query(name) else {
+    let Some(raw) = raw else {
         return Ok(None);
     };
     let text = raw.trim();
@@ -129,14 +278,23 @@ fn integer(request: &ScimRequest, name: &str) -> Result<Option<i64>, ScimError> 
         .ok_or_else(|| ScimError::invalid_value(format!("{name} must be an integer")))
 }
 
-/// The resource of `user` with `status` and a `Location` header.
+/// The `attributes` / `excludedAttributes` of the query string.
+fn projection(request: &ScimRequest) -> Result<Projection, ScimError> {
+    Projection::from_query(
+        &request.req.query_all("attributes"),
+        &request.req.query_all("excludedAttributes"),
+    )
+}
+
+/// The resource of `user` with `status` and a `Location` header, projected as the query asks.
 fn respond(
     request: &ScimRequest,
     status: StatusCode,
     user: &ScimUser,
 ) -> Result<ApiResponse, ScimError> {
     let auth = request.req.auth();
-    let mut res = json_response(status, &resource::render(auth, user))?;
+    let body = projection(request)?.apply(resource::render(auth, user));
+    let mut res = json_response(status, &body)?;
     if let Ok(location) = HeaderValue::from_str(&resource::location(auth, &user.id)) {
         res.headers.insert(header::LOCATION, location);
     }

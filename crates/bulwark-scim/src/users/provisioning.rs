@@ -51,6 +51,7 @@ pub(crate) async fn list(
     auth: &Auth,
     principal: &Principal,
     filter: Option<Where>,
+    sort: Option<Sort>,
     offset: u64,
     limit: u64,
 ) -> Result<(u64, Vec<ScimUser>), ScimError> {
@@ -64,13 +65,13 @@ pub(crate) async fn list(
     if limit == 0 {
         return Ok((total, Vec::new()));
     }
+    // Creation order (then id) breaks ties, so pages of a sorted list are stable.
+    let order: Vec<Sort> = sort
+        .into_iter()
+        .chain([Sort::asc("createdAt"), Sort::asc("id")])
+        .collect();
     let page = store
-        .find_many(
-            &filter,
-            &[Sort::asc("createdAt"), Sort::asc("id")],
-            Some(limit),
-            Some(offset),
-        )
+        .find_many(&filter, &order, Some(limit), Some(offset))
         .await?;
     Ok((total, page))
 }

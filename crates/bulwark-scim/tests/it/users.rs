@@ -1231,3 +1231,177 @@ pub(crate) async fn concurrent_creates_on(backend: Backend) {
     drop(auth);
     db.cleanup().await;
 }
+
+/// Sorting, projection and `POST /.search`.
+mod search {
+    use super::*;
+
+    const SEARCH_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+
+    fn user_names(res: &Response) -> Vec<&str> {
+        res.json["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["userName"].as_str().unwrap())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn sort_by_user_name_in_either_order() {
+        let auth = auth();
+        for name in ["carol@example.com", "Alice@example.com", "bob@example.com"] {
+            create(&auth, name).await;
+        }
+        let asc = get(&auth, OKTA, "/Users?sortBy=userName").await;
+        assert_eq!(
+            user_names(&asc),
+            ["Alice@example.com", "bob@example.com", "carol@example.com"]
+        );
+        let desc = get(&auth, OKTA, "/Users?sortBy=userName&sortOrder=descending").await;
+        assert_eq!(
+            user_names(&desc),
+            ["carol@example.com", "bob@example.com", "Alice@example.com"]
+        );
+        let bad = get(&auth, OKTA, "/Users?sortBy=title").await;
+        bad.assert_error(
+            StatusCode::BAD_REQUEST,
+            Some("invalidValue"),
+            "sortBy attribute title is not supported",
+        );
+        let bad = get(&auth, OKTA, "/Users?sortBy=userName&sortOrder=sideways").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    }
+
+    // upstream: scim-attribute-projection.test.ts › SCIM core-schema-qualified attribute projection › projects included and excluded User attributes on an item
+    // upstream: scim-attribute-projection.test.ts › SCIM core-schema-qualified attribute projection › projects included and excluded User attributes in a collection
+    #[tokio::test]
+    async fn projection_on_items_lists_and_writes() {
+        let auth = auth();
+        let id = create(&auth, "ada@example.com").await;
+        let path = format!(
+            "/Users/{id}?attributes={}",
+            url_encode("urn:ietf:params:scim:schemas:core:2.0:User:userName")
+        );
+        let item = get(&auth, OKTA, &path).await;
+        assert_eq!(
+            item.json,
+            json!({"schemas": [USER_SCHEMA], "id": id, "userName": "ada@example.com"})
+        );
+        let list = get(&auth, OKTA, "/Users?excludedAttributes=emails,meta,name").await;
+        let resource = &list.json["Resources"][0];
+        assert_eq!(resource["id"], json!(id));
+        assert!(resource.get("emails").is_none() && resource.get("meta").is_none());
+        assert_eq!(resource["userName"], "ada@example.com");
+        let created = call(
+            &auth,
+            Method::POST,
+            "/Users?attributes=displayName",
+            OKTA,
+            Some(json!({"schemas": [USER_SCHEMA], "userName": "bob@example.com"})),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED);
+        assert_eq!(
+            created.json.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["schemas", "id", "displayName"]
+        );
+        let both = get(
+            &auth,
+            OKTA,
+            "/Users?attributes=userName&excludedAttributes=emails",
+        )
+        .await;
+        both.assert_error(
+            StatusCode::BAD_REQUEST,
+            Some("invalidValue"),
+            "attributes and excludedAttributes cannot be used together",
+        );
+    }
+
+    #[tokio::test]
+    async fn search_requests_filter_sort_page_and_project_in_the_body() {
+        let auth = auth();
+        for name in ["carol@example.com", "alice@example.com", "bob@other.org"] {
+            create(&auth, name).await;
+        }
+        for path in ["/Users/.search", "/.search"] {
+            let res = call(
+                &auth,
+                Method::POST,
+                path,
+                OKTA,
+                Some(json!({
+                    "schemas": [SEARCH_REQUEST],
+                    "filter": "userName ew \"@example.com\"",
+                    "sortBy": "userName",
+                    "sortOrder": "descending",
+                    "attributes": ["userName"],
+                    "startIndex": 1,
+                    "count": 10
+                })),
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.json);
+            assert_eq!(res.json["totalResults"], 2);
+            assert_eq!(user_names(&res), ["carol@example.com", "alice@example.com"]);
+            assert!(res.json["Resources"][0].get("meta").is_none());
+        }
+        let other = call(
+            &auth,
+            Method::POST,
+            "/.search",
+            ENTRA,
+            Some(json!({"schemas": [SEARCH_REQUEST]})),
+        )
+        .await;
+        assert_eq!(
+            other.json["totalResults"], 0,
+            "another connection sees nothing"
+        );
+        let bad = call(
+            &auth,
+            Method::POST,
+            "/.search",
+            OKTA,
+            Some(json!({"filter": "userName pr"})),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert_eq!(bad.json["scimType"], "invalidValue");
+    }
+
+    #[tokio::test]
+    async fn searching_needs_the_read_scope_only() {
+        use bulwark_scim::Scopes;
+        let read_only = ScimOptions::default().connection(
+            StaticConnection::new("okta").credential(
+                StaticCredential::new("reader", "token-reader")
+                    .scopes(Scopes::parse(["scim.users.read"]).unwrap()),
+            ),
+        );
+        let mut setup = Setup::new();
+        setup.options = read_only;
+        let auth = setup.build();
+        let res = call(
+            &auth,
+            Method::POST,
+            "/.search",
+            "token-reader",
+            Some(json!({"schemas": [SEARCH_REQUEST]})),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+        let res = post(
+            &auth,
+            "token-reader",
+            json!({"schemas": [USER_SCHEMA], "userName": "x@example.com"}),
+        )
+        .await;
+        res.assert_error(
+            StatusCode::FORBIDDEN,
+            None,
+            "The SCIM bearer token is missing the scim.users.write scope",
+        );
+    }
+}

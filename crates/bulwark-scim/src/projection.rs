@@ -1,0 +1,383 @@
+//! `attributes` and `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9): which attributes of a resource a
+//! response carries, with upstream v1.7.1's rules.
+//!
+//! Names are case-insensitive, may carry the core schema URN (`urn:…:core:2.0:User:userName`) or name
+//! an Enterprise User attribute (`urn:…:enterprise:2.0:User:department`, or its bare name such as
+//! `manager`), and may select sub-attributes (`name.givenName`, `emails.value` — for multi-valued
+//! attributes the selection applies to every value). `schemas` and `id` are always returned; when
+//! `attributes` is given, nothing else is (`meta` included).
+
+use serde_json::{Map, Value};
+
+use crate::error::ScimError;
+
+/// The core User schema URN.
+const CORE_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+/// The Enterprise User extension URN (also its key in a User resource).
+const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+/// The attributes of the Enterprise User extension.
+const ENTERPRISE_ATTRIBUTES: [&str; 6] = [
+    "employeeNumber",
+    "costCenter",
+    "organization",
+    "division",
+    "department",
+    "manager",
+];
+
+/// Which attributes a response carries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Projection {
+    /// Everything (no parameter).
+    #[default]
+    All,
+    /// Only these (`attributes`), plus `schemas` and `id`.
+    Include(Vec<Selector>),
+    /// Everything but these (`excludedAttributes`).
+    Exclude(Vec<Selector>),
+}
+
+/// One selected attribute: a top-level key (lower-cased) and optionally a sub-attribute (lower-cased).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selector {
+    /// The top-level attribute (or the extension URN), lower-cased.
+    pub attribute: String,
+    /// The sub-attribute, lower-cased.
+    pub sub: Option<String>,
+}
+
+impl Projection {
+    /// The projection the query parameters ask for: every value of `attributes` and of
+    /// `excludedAttributes` (each possibly comma-separated).
+    pub fn from_query(attributes: &[String], excluded: &[String]) -> Result<Self, ScimError> {
+        match (attributes.is_empty(), excluded.is_empty()) {
+            (true, true) => Ok(Self::All),
+            (false, false) => Err(ScimError::invalid_value(
+                "attributes and excludedAttributes cannot be used together",
+            )),
+            (false, true) => Ok(Self::Include(selectors("attributes", attributes)?)),
+            (true, false) => Ok(Self::Exclude(selectors("excludedAttributes", excluded)?)),
+        }
+    }
+
+    /// The resource with only the projected attributes, keys in the resource's order and spelling.
+    pub fn apply(&self, resource: Value) -> Value {
+        let Value::Object(object) = resource else {
+            return resource;
+        };
+        Value::Object(match self {
+            Self::All => object,
+            Self::Include(selectors) => include(object, selectors),
+            Self::Exclude(selectors) => exclude(object, selectors),
+        })
+    }
+}
+
+fn selectors(param: &str, values: &[String]) -> Result<Vec<Selector>, ScimError> {
+    let invalid = || {
+        ScimError::invalid_value(format!(
+            "{param} must be a comma-separated list of attribute paths"
+        ))
+    };
+    let mut out = Vec::new();
+    for value in values {
+        for part in value.split(',') {
+            let part = part.trim();
+            if part.is_empty() || part.chars().any(char::is_whitespace) {
+                return Err(invalid());
+            }
+            out.push(selector(part).ok_or_else(invalid)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The selector `path` names.
+fn selector(path: &str) -> Option<Selector> {
+    let lower = path.to_ascii_lowercase();
+    let enterprise = ENTERPRISE_USER.to_ascii_lowercase();
+    if lower == enterprise {
+        return Some(Selector {
+            attribute: enterprise,
+            sub: None,
+        });
+    }
+    if let Some(rest) = lower.strip_prefix(&format!("{enterprise}:")) {
+        let (attribute, _) = split_dotted(rest)?;
+        return Some(Selector {
+            attribute: enterprise,
+            sub: Some(attribute),
+        });
+    }
+    let core = format!("{}:", CORE_USER.to_ascii_lowercase());
+    let rest = lower.strip_prefix(&core).unwrap_or(&lower);
+    if rest.starts_with("urn:") {
+        return None;
+    }
+    let (attribute, sub) = split_dotted(rest)?;
+    if sub.is_none()
+        && ENTERPRISE_ATTRIBUTES
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(&attribute))
+    {
+        // A bare Enterprise User attribute (`manager`) that is not a core attribute.
+        return Some(Selector {
+            attribute: format!("{enterprise}|{attribute}"),
+            sub: None,
+        });
+    }
+    Some(Selector { attribute, sub })
+}
+
+/// `attr` or `attr.sub`; more segments or empty ones are not attribute paths.
+fn split_dotted(path: &str) -> Option<(String, Option<String>)> {
+    let mut parts = path.split('.');
+    let attribute = parts.next().filter(|p| !p.is_empty())?.to_owned();
+    let sub = match parts.next() {
+        Some(sub) if !sub.is_empty() => Some(sub.to_owned()),
+        Some(_) => return None,
+        None => None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((attribute, sub))
+}
+
+/// How the selectors apply to one top-level attribute.
+enum Selected<'a> {
+    /// No selector names it.
+    No,
+    /// A selector names the whole attribute.
+    Whole,
+    /// Selectors name these sub-attributes.
+    Subs(Vec<&'a str>),
+}
+
+/// How the selectors apply to the top-level `key`.
+fn selected<'a>(key: &str, selectors: &'a [Selector]) -> Selected<'a> {
+    let key = key.to_ascii_lowercase();
+    let enterprise = ENTERPRISE_USER.to_ascii_lowercase();
+    let mut subs = Vec::new();
+    let mut whole = false;
+    for selector in selectors {
+        let (attribute, sub) = match selector.attribute.split_once('|') {
+            Some((urn, attribute)) if urn == enterprise => (urn, Some(attribute)),
+            _ => (selector.attribute.as_str(), selector.sub.as_deref()),
+        };
+        if attribute != key {
+            continue;
+        }
+        match sub {
+            None => whole = true,
+            Some(sub) => subs.push(sub),
+        }
+    }
+    if whole {
+        Selected::Whole
+    } else if subs.is_empty() {
+        Selected::No
+    } else {
+        Selected::Subs(subs)
+    }
+}
+
+fn include(object: Map<String, Value>, selectors: &[Selector]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, value) in object {
+        if key == "schemas" || key == "id" {
+            out.insert(key, value);
+            continue;
+        }
+        match selected(&key, selectors) {
+            Selected::No => {}
+            Selected::Whole => {
+                out.insert(key, value);
+            }
+            Selected::Subs(subs) => {
+                let kept = keep_subs(value, &subs);
+                if !is_empty(&kept) {
+                    out.insert(key, kept);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn exclude(object: Map<String, Value>, selectors: &[Selector]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, value) in object {
+        if key == "schemas" || key == "id" {
+            out.insert(key, value);
+            continue;
+        }
+        match selected(&key, selectors) {
+            Selected::No => {
+                out.insert(key, value);
+            }
+            Selected::Whole => {}
+            Selected::Subs(subs) => {
+                let kept = drop_subs(value, &subs);
+                if !is_empty(&kept) {
+                    out.insert(key, kept);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.is_empty(),
+        Value::Array(items) => items.iter().all(is_empty),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+/// Maps over a complex value or each value of a multi-valued one.
+fn map_complex(value: Value, f: &dyn Fn(Map<String, Value>) -> Map<String, Value>) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(f(map)),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| match item {
+                    Value::Object(map) => Value::Object(f(map)),
+                    other => other,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn keep_subs(value: Value, subs: &[&str]) -> Value {
+    map_complex(value, &|map| {
+        map.into_iter()
+            .filter(|(k, _)| subs.iter().any(|s| s.eq_ignore_ascii_case(k)))
+            .collect()
+    })
+}
+
+fn drop_subs(value: Value, subs: &[&str]) -> Value {
+    map_complex(value, &|map| {
+        map.into_iter()
+            .filter(|(k, _)| !subs.iter().any(|s| s.eq_ignore_ascii_case(k)))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn user() -> Value {
+        json!({
+            "schemas": [CORE_USER, ENTERPRISE_USER],
+            "name": {"formatted": "Ada Lovelace", "givenName": "Ada", "familyName": "Lovelace"},
+            "emails": [{"value": "ada@example.com", "primary": true, "type": "work"}],
+            "id": "u1",
+            "userName": "ada@example.com",
+            "displayName": "Ada Lovelace",
+            "active": true,
+            ENTERPRISE_USER: {"department": "R&D", "manager": {"value": "m1"}},
+            "meta": {"resourceType": "User", "created": "2026-01-01T00:00:00.000Z"}
+        })
+    }
+
+    fn project(attributes: &[&str], excluded: &[&str]) -> Value {
+        let own = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        Projection::from_query(&own(attributes), &own(excluded))
+            .unwrap()
+            .apply(user())
+    }
+
+    // upstream: resource-attribute-projection.test.ts › projectSCIMResourceAttributes › preserves schemas and id for an included attribute projection
+    #[test]
+    fn attributes_keep_only_the_named_ones_with_schemas_and_id() {
+        assert_eq!(
+            project(&["userName"], &[]),
+            json!({"schemas": [CORE_USER, ENTERPRISE_USER], "id": "u1", "userName": "ada@example.com"})
+        );
+    }
+
+    // upstream: resource-attribute-projection.test.ts › projectSCIMResourceAttributes › includes dotted object and multi-valued subattributes
+    // upstream: resource-attribute-projection.test.ts › projectSCIMResourceAttributes › matches resource key spelling case-insensitively
+    #[test]
+    fn sub_attributes_apply_to_every_value() {
+        assert_eq!(
+            project(&["NAME.givenName,emails.value"], &[]),
+            json!({
+                "schemas": [CORE_USER, ENTERPRISE_USER],
+                "name": {"givenName": "Ada"},
+                "emails": [{"value": "ada@example.com"}],
+                "id": "u1"
+            })
+        );
+    }
+
+    // upstream: scim-enterprise-user.test.ts › SCIM classic Enterprise User provisioning › resolves a bare Enterprise User sub-attribute name in the attributes projection
+    #[test]
+    fn urns_and_bare_enterprise_names_select_extension_attributes() {
+        let got = project(
+            &[
+                &format!("{CORE_USER}:userName"),
+                &format!("{ENTERPRISE_USER}:department"),
+            ],
+            &[],
+        );
+        assert_eq!(got["userName"], "ada@example.com");
+        assert_eq!(got[ENTERPRISE_USER], json!({"department": "R&D"}));
+        let got = project(&["manager"], &[]);
+        assert_eq!(got[ENTERPRISE_USER], json!({"manager": {"value": "m1"}}));
+    }
+
+    // upstream: resource-attribute-projection.test.ts › projectSCIMResourceAttributes › preserves mandatory attributes even when excluded explicitly
+    // upstream: resource-attribute-projection.test.ts › projectSCIMResourceAttributes › excludes dotted attributes while preserving sibling values
+    #[test]
+    fn excluded_attributes_remove_paths_but_never_schemas_or_id() {
+        let got = project(&[], &["emails", "name.givenName", "meta", "id", "schemas"]);
+        assert_eq!(got.get("emails"), None);
+        assert_eq!(got.get("meta"), None);
+        assert_eq!(got["id"], "u1");
+        assert_eq!(
+            got["name"],
+            json!({"formatted": "Ada Lovelace", "familyName": "Lovelace"})
+        );
+    }
+
+    // upstream: resource-attribute-projection.test.ts › projectSCIMResourceAttributes › treats a selected top-level attribute as the complete value
+    // upstream: resource-attribute-projection.test.ts › projectSCIMResourceAttributes › returns a shallow copy for the default projection
+    #[test]
+    fn whole_attributes_and_the_default_projection_keep_values_as_they_are() {
+        let got = project(&["name"], &[]);
+        assert_eq!(got["name"], user()["name"]);
+        assert_eq!(Projection::All.apply(user()), user());
+    }
+
+    #[test]
+    fn bad_parameters_are_invalid_values() {
+        let own = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let both = Projection::from_query(&own(&["userName"]), &own(&["emails"])).unwrap_err();
+        assert_eq!(
+            both.detail.as_deref(),
+            Some("attributes and excludedAttributes cannot be used together")
+        );
+        for bad in [
+            "",
+            "user Name",
+            "name.",
+            "a.b.c",
+            "userName,,emails",
+            "urn:x:y",
+        ] {
+            let err = Projection::from_query(&own(&[bad]), &[]).unwrap_err();
+            assert_eq!(err.scim_type, Some("invalidValue"), "{bad:?}");
+        }
+    }
+}
