@@ -112,7 +112,7 @@ pub(crate) struct Features {
 pub(crate) const FEATURES: Features = Features {
     patch: true,
     filter: true,
-    sort: false,
+    sort: true,
     etag: false,
     bulk: false,
     change_password: false,
