@@ -1,12 +1,12 @@
 //! Additional fields (upstream's `schema.<model>.additionalFields`) on `organization`, `member`,
-//! `invitation` and `team`: the option, the values a write carries, and the JSON the endpoints answer.
+//! `invitation`, `team` and `organizationRole`: the option, the values a write carries, and the JSON the endpoints answer.
 //!
 //! The fields become columns of their model (`schema`), request bodies of the create and update endpoints
 //! accept the ones with `input` (`routes::input`), creates fill `default_value`s, and answers list them in
 //! declaration order before `id`, as upstream's adapter does, leaving out the ones with `returned: false`.
 //! Upstream hides those only in some answers (organizations and teams everywhere, members and invitations
-//! only in the full organization); Bulwark hides them in every answer, since a field marked not returned is
-//! one its owner wants kept out of responses.
+//! only in the full organization, stored roles nowhere); Bulwark hides them in every answer, since a field
+//! marked not returned is one its owner wants kept out of responses.
 
 use bulwark_core::ApiError;
 use bulwark_core::adapter::Row;
@@ -22,8 +22,8 @@ use crate::api::{AcceptedInvitation, UserInvitation};
 use crate::models::{Invitation, Member, MemberWithUser, Organization, Team};
 
 /// The fields an application adds to the plugin's models (upstream's `schema.organization.additionalFields`,
-/// `schema.member.additionalFields`, `schema.invitation.additionalFields` and
-/// `schema.team.additionalFields`).
+/// `schema.member.additionalFields`, `schema.invitation.additionalFields`, `schema.team.additionalFields`
+/// and `schema.organizationRole.additionalFields`).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalFields {
@@ -35,6 +35,8 @@ pub struct AdditionalFields {
     pub invitation: Vec<AdditionalField>,
     /// Fields of `team` (with teams enabled).
     pub team: Vec<AdditionalField>,
+    /// Fields of `organizationRole` (with dynamic access control enabled).
+    pub organization_role: Vec<AdditionalField>,
 }
 
 impl AdditionalFields {
@@ -63,6 +65,13 @@ impl AdditionalFields {
     #[must_use]
     pub fn team(mut self, fields: impl IntoIterator<Item = AdditionalField>) -> Self {
         self.team.extend(fields);
+        self
+    }
+
+    /// Adds fields to `organizationRole`.
+    #[must_use]
+    pub fn organization_role(mut self, fields: impl IntoIterator<Item = AdditionalField>) -> Self {
+        self.organization_role.extend(fields);
         self
     }
 }
@@ -133,9 +142,13 @@ pub(crate) fn defaults(fields: &[AdditionalField]) -> Row {
 /// Puts the additional fields of `object` in declaration order just before `id`, as upstream answers,
 /// and leaves out those not `returned`. Other keys keep their places.
 pub(crate) fn shape(object: &mut Json, fields: &[AdditionalField]) {
-    let Json::Object(map) = object else {
-        return;
-    };
+    if let Json::Object(map) = object {
+        shape_map(map, fields);
+    }
+}
+
+/// [`shape`] for an object already at hand.
+pub(crate) fn shape_map(map: &mut Map<String, Json>, fields: &[AdditionalField]) {
     if fields.is_empty() {
         return;
     }

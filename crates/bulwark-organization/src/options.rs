@@ -19,8 +19,9 @@ pub use hooks::{
     AddMember, AddTeamMember, AfterHook, BeforeHook, CreateInvitation, CreateOrganization,
     CreateTeam, DataHook, InvitationAccepted, InvitationCancel, InvitationCreated,
     InvitationResponse, MemberAdded, MemberChange, MemberRoleChange, MemberRoleChanged,
-    OrganizationChange, OrganizationCreated, OrganizationHooks, OrganizationUpdated, TeamChange,
-    TeamCreated, TeamMemberAdded, TeamMemberChange, TeamUpdated, UpdateOrganization, UpdateTeam,
+    OrganizationChange, OrganizationCreated, OrganizationHooks, OrganizationUpdated, RequestInfo,
+    TeamChange, TeamCreated, TeamMemberAdded, TeamMemberChange, TeamUpdated, UpdateOrganization,
+    UpdateTeam,
 };
 
 use crate::access::{AccessControl, Role, RoleSet, default_roles};

@@ -24,7 +24,7 @@ pub fn models(options: &OrganizationOptions) -> Vec<ModelDef> {
     let extra = &options.additional_fields;
     let mut models = vec![with_fields(organization(), &extra.organization)];
     if options.dynamic_access_control.enabled {
-        models.push(organization_role());
+        models.push(with_fields(organization_role(), &extra.organization_role));
     }
     if options.teams.enabled {
         models.push(with_fields(team(), &extra.team));

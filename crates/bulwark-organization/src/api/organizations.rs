@@ -12,7 +12,7 @@ use crate::fields;
 use crate::models::{Invitation, Member, Organization, OrganizationRole, Team, TeamMember};
 use crate::options::{
     AddMember, AllowCreate, CreateOrganization, MemberAdded, OrganizationChange,
-    OrganizationCreated, OrganizationLimit, OrganizationUpdated, UpdateOrganization,
+    OrganizationCreated, OrganizationLimit, OrganizationUpdated, RequestInfo, UpdateOrganization,
 };
 
 /// What a new organization is made of.
@@ -325,16 +325,27 @@ impl OrganizationApi {
     }
 
     /// Deletes the organization with everything in it (members, invitations, teams, stored roles), with
-    /// the delete hooks. The deletes run in one transaction.
+    /// the delete hooks, as a server call (the hooks see no request). The deletes run in one transaction.
     pub async fn delete_organization(
         &self,
         organization: &Organization,
         user: &User,
     ) -> Result<(), ApiError> {
+        self.delete_organization_for(organization, user, None).await
+    }
+
+    /// [`Self::delete_organization`] on behalf of `request`, which the delete hooks receive.
+    pub(crate) async fn delete_organization_for(
+        &self,
+        organization: &Organization,
+        user: &User,
+        request: Option<RequestInfo>,
+    ) -> Result<(), ApiError> {
         let hooks = &self.options().organization_hooks;
         let change = OrganizationChange {
             organization: organization.clone(),
             user: user.clone(),
+            request,
         };
         if let Some(hook) = &hooks.before_delete_organization {
             hook(change.clone()).await?;

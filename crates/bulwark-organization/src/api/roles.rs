@@ -12,7 +12,7 @@
 
 use bulwark_core::ApiError;
 use bulwark_core::adapter::AdapterErrorKind;
-use bulwark_core::adapter::{Op, Row, Where};
+use bulwark_core::adapter::{Op, Row, Value, Where};
 use bulwark_core::error::codes as core_codes;
 use http::StatusCode;
 use serde_json::{Map, Value as Json};
@@ -20,6 +20,7 @@ use serde_json::{Map, Value as Json};
 use super::OrganizationApi;
 use crate::access::{Permissions, default_roles, has_permission, permissions};
 use crate::codes;
+use crate::fields;
 use crate::models::{Member, OrganizationRole};
 
 /// A role to store (upstream's `createOrgRole` body).
@@ -32,6 +33,9 @@ pub struct NewRole {
     pub role: String,
     /// The granted actions per resource, in the order given.
     pub permission: Permissions,
+    /// Values of the role's additional fields (any of them, `input` or not); absent ones get their
+    /// default.
+    pub additional_fields: Row,
 }
 
 impl NewRole {
@@ -45,7 +49,15 @@ impl NewRole {
             organization_id: organization_id.into(),
             role: role.into(),
             permission,
+            additional_fields: Row::new(),
         }
+    }
+
+    /// Sets the additional field `name`.
+    #[must_use]
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.additional_fields.set(name, value);
+        self
     }
 }
 
@@ -58,7 +70,8 @@ pub enum RoleRef {
     Id(String),
 }
 
-/// Changes to a stored role (upstream's `updateOrgRole` `data`); `None` leaves a field as it is.
+/// Changes to a stored role (upstream's `updateOrgRole` `data`); `None` or an absent field leaves it as
+/// it is.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RoleChanges {
@@ -66,6 +79,8 @@ pub struct RoleChanges {
     pub permission: Option<Permissions>,
     /// A new name (stored lower-cased; an empty name changes nothing).
     pub role_name: Option<String>,
+    /// New values of additional fields.
+    pub additional_fields: Row,
 }
 
 impl RoleChanges {
@@ -80,6 +95,13 @@ impl RoleChanges {
     #[must_use]
     pub fn role_name(mut self, name: impl Into<String>) -> Self {
         self.role_name = Some(name.into());
+        self
+    }
+
+    /// Sets the additional field `name`.
+    #[must_use]
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.additional_fields.set(name, value);
         self
     }
 }
@@ -271,10 +293,17 @@ impl OrganizationApi {
     }
 
     /// The last steps of creating a role: the stored-name check and the insert (`input.role` is already
-    /// normalized).
+    /// normalized), with the additional fields given and the defaults of the others.
     pub(crate) async fn insert_role(&self, input: NewRole) -> Result<OrganizationRole, ApiError> {
         self.check_stored_name(&input.organization_id, &input.role)
             .await?;
+        let mut data = Map::new();
+        fields::to_data(&input.additional_fields, &mut data);
+        let extra = fields::from_data(
+            &self.options().additional_fields.organization_role,
+            &data,
+            true,
+        )?;
         let role = OrganizationRole {
             organization_id: input.organization_id,
             role: input.role,
@@ -282,7 +311,7 @@ impl OrganizationApi {
             created_at: self.now(),
             updated_at: None,
             id: self.new_id(),
-            extra: Row::new(),
+            extra,
         };
         match self.store().create(role).await {
             Ok(Some(role)) => Ok(role),
@@ -316,14 +345,20 @@ impl OrganizationApi {
         self.write_role_changes(&found, changes).await
     }
 
-    /// The last steps of an update: the checks on a new name, then the write (which always sets
-    /// `updatedAt`, as upstream's `onUpdate` does).
+    /// The last steps of an update: the checks on a new name, then the write of the changes and the
+    /// additional fields given (which always sets `updatedAt`, as upstream's `onUpdate` does).
     pub(crate) async fn write_role_changes(
         &self,
         role: &OrganizationRole,
         changes: RoleChanges,
     ) -> Result<OrganizationRole, ApiError> {
-        let mut row = Row::new();
+        let mut data = Map::new();
+        fields::to_data(&changes.additional_fields, &mut data);
+        let mut row = fields::from_data(
+            &self.options().additional_fields.organization_role,
+            &data,
+            false,
+        )?;
         if let Some(permission) = &changes.permission {
             row.set("permission", permission_json(permission).to_string());
         }

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use bulwark_core::ApiError;
 use bulwark_core::adapter::BoxFuture;
+use bulwark_core::endpoint::RequestCtx;
 use bulwark_core::models::User;
+use http::{HeaderMap, Method};
 use serde_json::{Map, Value};
 
 use crate::models::{Invitation, Member, Organization, Team, TeamMember};
@@ -68,6 +70,42 @@ pub struct OrganizationUpdated {
     pub member: Member,
 }
 
+/// The HTTP request an operation came from: what upstream's hooks read from the endpoint context they
+/// receive (`ctx.request`, `ctx.headers`, `ctx.path`).
+///
+/// Its `Debug` output lists header names only, since the headers carry the session cookie.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct RequestInfo {
+    /// The method.
+    pub method: Method,
+    /// The endpoint's path below the base path (`/organization/delete`).
+    pub path: String,
+    /// The request headers.
+    pub headers: HeaderMap,
+}
+
+impl RequestInfo {
+    /// The request of `req`.
+    pub fn of(req: &RequestCtx) -> Self {
+        Self {
+            method: req.method().clone(),
+            path: req.path().to_owned(),
+            headers: req.headers().clone(),
+        }
+    }
+}
+
+impl fmt::Debug for RequestInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestInfo")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 /// `before`/`afterDeleteOrganization`'s input.
 #[derive(Clone, Debug)]
 pub struct OrganizationChange {
@@ -75,6 +113,9 @@ pub struct OrganizationChange {
     pub organization: Organization,
     /// The user deleting it.
     pub user: User,
+    /// The request that deletes it (upstream's endpoint context); `None` for a server call
+    /// ([`OrganizationApi::delete_organization`](crate::OrganizationApi::delete_organization)).
+    pub request: Option<RequestInfo>,
 }
 
 /// `beforeAddMember`'s input.

@@ -17,7 +17,7 @@ use crate::api::NewOrganization;
 use crate::codes;
 use crate::fields;
 use crate::models::{Invitation, Member, Organization, Team};
-use crate::options::OrganizationOptions;
+use crate::options::{OrganizationOptions, RequestInfo};
 
 /// The endpoints of this group.
 pub(super) fn endpoints(options: &Arc<OrganizationOptions>) -> Vec<Endpoint> {
@@ -251,9 +251,10 @@ async fn delete(
     let Some(organization) = caller.api.find_organization(&organization_id).await? else {
         return Ok(bare(StatusCode::BAD_REQUEST));
     };
+    let request = RequestInfo::of(&caller.req);
     caller
         .api
-        .delete_organization(&organization, &caller.session.user)
+        .delete_organization_for(&organization, &caller.session.user, Some(request))
         .await?;
     caller.respond(&caller.output(&organization))
 }

@@ -5,12 +5,14 @@
 //! organization, membership, then the `ac` permission the action needs) and leaves the rest to
 //! [`OrganizationApi`]. Creating or updating permissions also requires the caller's own roles to grant
 //! every `resource:action` given; otherwise the answer is a `403` listing them in `missingPermissions`.
-//! Both pins behave identically here.
+//! The role's additional fields come in `additionalFields` on create and in `data` on update, and every
+//! answer lists them (shaped as [`crate::fields`] says). Both pins behave identically here.
 //!
 //! [`OrganizationApi`]: crate::api::OrganizationApi
 
 use std::sync::Arc;
 
+use bulwark_core::adapter::Row;
 use bulwark_core::endpoint::{ApiResponse, Endpoint, RequestCtx};
 use bulwark_core::error::codes as core_codes;
 use bulwark_core::{ApiError, ErrorCode};
@@ -22,7 +24,8 @@ use super::{Input, route};
 use crate::access::{Permissions, permissions};
 use crate::api::{NewRole, RoleChanges, RoleRef, role_data};
 use crate::codes;
-use crate::models::Member;
+use crate::fields::{self, AdditionalField};
+use crate::models::{Member, OrganizationRole};
 use crate::options::OrganizationOptions;
 
 /// The endpoints of this group.
@@ -189,6 +192,39 @@ async fn member_allowed(
     Ok(member)
 }
 
+/// A stored role as the endpoints answer it: [`role_data`] with the additional fields shaped.
+fn answer(caller: &Caller, role: &OrganizationRole) -> Result<Map<String, Value>, ApiError> {
+    let mut data = role_data(role)?;
+    let fields = &caller.api.options().additional_fields.organization_role;
+    fields::shape_map(&mut data, fields);
+    Ok(data)
+}
+
+/// The role's additional fields from a create-role body's `additionalFields` (upstream's optional
+/// object of the fields with `input`). Without the object, the defaults apply, and a required field
+/// without one is reported as missing, since its column cannot stay empty.
+fn create_fields(input: &mut Input, fields: &[AdditionalField]) -> Row {
+    let path = "body.additionalFields";
+    match input.map().get("additionalFields").cloned() {
+        Some(Value::Object(given)) => input.additional_in(&given, path, fields, false),
+        None => {
+            let undefaulted: Vec<AdditionalField> = fields
+                .iter()
+                .filter(|f| f.required && f.default_value.is_none())
+                .cloned()
+                .collect();
+            input.additional_in(&Map::new(), path, &undefaulted, false)
+        }
+        Some(other) => {
+            let received = kind(Some(&other));
+            input.problem(format!(
+                "[{path}] Invalid input: expected object, received {received}"
+            ));
+            Row::new()
+        }
+    }
+}
+
 /// `403` with `missingPermissions` (upstream's answer when the caller's roles do not grant what a role
 /// would), or `None` when nothing is missing.
 async fn missing_permissions(
@@ -220,15 +256,7 @@ async fn create_role(
     let role = body.string("role");
     let raw_permission = body.map().get("permission").cloned();
     let permission = permission_record(&mut body, raw_permission.as_ref(), "body.permission");
-    match body.map().get("additionalFields") {
-        None | Some(Value::Object(_)) => {}
-        Some(other) => {
-            let received = kind(Some(other));
-            body.problem(format!(
-                "[body.additionalFields] Invalid input: expected object, received {received}"
-            ));
-        }
-    }
+    let additional_fields = create_fields(&mut body, &options.additional_fields.organization_role);
     body.finish()?;
     let caller = Caller::signed_in(req, &options).await?;
     caller.api.require_access_control()?;
@@ -247,11 +275,10 @@ async fn create_role(
     if let Some(res) = missing_permissions(&caller, &member, &permission, denied).await? {
         return Ok(res);
     }
-    let stored = caller
-        .api
-        .insert_role(NewRole::new(organization_id, name, permission))
-        .await?;
-    let role_data = role_data(&stored)?;
+    let mut input = NewRole::new(organization_id, name, permission);
+    input.additional_fields = additional_fields;
+    let stored = caller.api.insert_role(input).await?;
+    let role_data = answer(&caller, &stored)?;
     let statements = role_data.get("permission").cloned().unwrap_or(Value::Null);
     caller.respond(&json!({
         "success": true,
@@ -314,7 +341,7 @@ async fn list_roles(
         .list_roles(&organization_id)
         .await?
         .iter()
-        .map(role_data)
+        .map(|role| answer(&caller, role))
         .collect::<Result<Vec<_>, _>>()?;
     caller.respond(&roles)
 }
@@ -351,11 +378,16 @@ async fn get_role(
     let Some(found) = caller.api.find_role(&organization_id, &role).await? else {
         return Err(ApiError::bad_request(codes::ROLE_NOT_FOUND));
     };
-    caller.respond(&role_data(&found)?)
+    caller.respond(&answer(&caller, &found)?)
 }
 
-/// The `data` of an update-role body: optional `permission` and `roleName`.
-fn role_changes(input: &mut Input, data: &Map<String, Value>, path: &str) -> RoleChanges {
+/// The `data` of an update-role body: optional `permission`, `roleName` and additional fields.
+fn role_changes(
+    input: &mut Input,
+    data: &Map<String, Value>,
+    path: &str,
+    fields: &[AdditionalField],
+) -> RoleChanges {
     let mut changes = RoleChanges::default();
     if let Some(value) = data.get("permission") {
         changes.permission = permission_record(input, Some(value), &format!("{path}.permission"));
@@ -368,11 +400,12 @@ fn role_changes(input: &mut Input, data: &Map<String, Value>, path: &str) -> Rol
             kind(Some(other))
         )),
     }
+    changes.additional_fields = input.additional_in(data, path, fields, true);
     changes
 }
 
-/// `POST /organization/update-role`: renames a stored role or replaces its permissions (`ac: update`,
-/// and the caller's roles must grant every new permission). Answers `{success, roleData}`, where
+/// `POST /organization/update-role`: renames a stored role, replaces its permissions or sets additional
+/// fields (`ac: update`, and the caller's roles must grant every new permission). Answers `{success, roleData}`, where
 /// `roleData` keeps the `updatedAt` the role had before, as upstream's does.
 async fn update_role(
     req: RequestCtx,
@@ -380,7 +413,10 @@ async fn update_role(
 ) -> Result<ApiResponse, ApiError> {
     let mut body = parse_union_body(&req)?;
     let organization_id = body.opt_string("organizationId");
-    let changes = body.object("data", role_changes);
+    let fields = &options.additional_fields.organization_role;
+    let changes = body.object("data", |input, data, path| {
+        role_changes(input, data, path, fields)
+    });
     let role = role_ref(
         Choice::of(body.map().get("roleName")),
         Choice::of(body.map().get("roleId")),
@@ -401,7 +437,7 @@ async fn update_role(
     let Some(found) = caller.api.find_role(&organization_id, &role).await? else {
         return Err(ApiError::bad_request(codes::ROLE_NOT_FOUND));
     };
-    let previous = role_data(&found)?;
+    let previous = answer(&caller, &found)?;
     let changes = changes.unwrap_or_default();
     if let Some(permission) = &changes.permission {
         caller.api.check_resources(permission)?;
@@ -410,7 +446,7 @@ async fn update_role(
         }
     }
     let updated = caller.api.write_role_changes(&found, changes).await?;
-    let mut role_data = role_data(&updated)?;
+    let mut role_data = answer(&caller, &updated)?;
     if let Some(updated_at) = previous.get("updatedAt") {
         role_data.insert("updatedAt".to_owned(), updated_at.clone());
     }

@@ -31,6 +31,8 @@ mod ported_invites;
 #[cfg(test)]
 mod ported_organization;
 #[cfg(test)]
+mod ported_roles_and_hooks;
+#[cfg(test)]
 mod ported_teams;
 #[cfg(test)]
 mod roles;
