@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use crate::error::ScimError;
+use crate::users::input::is_email;
 
 use super::invalid_value;
 
@@ -260,30 +261,4 @@ pub(super) fn validated_set(
             kind: email.kind,
         })
         .collect())
-}
-
-/// Whether `value` is an email address by zod 4's `z.email()` pattern:
-/// `^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$`.
-fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    let local_char = |c: char| c.is_ascii_alphanumeric() || "_'+-".contains(c);
-    let local_ok = local
-        .split('.')
-        .all(|part| !part.is_empty() && part.chars().all(local_char))
-        && !local.ends_with('\'');
-    let labels: Vec<&str> = domain.split('.').collect();
-    let Some((top, rest)) = labels.split_last() else {
-        return false;
-    };
-    let label_ok = |label: &&str| {
-        label.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    };
-    local_ok
-        && !rest.is_empty()
-        && rest.iter().all(label_ok)
-        && top.len() >= 2
-        && top.chars().all(|c| c.is_ascii_alphabetic())
 }
