@@ -11,6 +11,8 @@
 //! - `ci`: every CI step in order, stopping at the first failure (see [`ci`]).
 //! - `parity [--check] [--filter PAT]`: the parity harness, delegated to the `bulwark-parity` binary
 //!   (it links the whole server, which this crate deliberately does not).
+//! - `bench scim [--users N]`: the SCIM workload against Bulwark (release build) and upstream
+//!   v1.6.30 and v1.7.1 in Node, with ratios (see [`bench`]).
 //! - `db start|stop|urls`: the loopback database servers (`postgres`, `mariadbd`) for the
 //!   database-backed tests, delegated to `scripts/db.sh` because it must also work before cargo exists.
 //!
@@ -21,6 +23,7 @@
     reason = "xtask is a command-line tool: progress and findings go to stderr, like cargo's"
 )]
 
+mod bench;
 mod ci;
 mod tidy;
 
@@ -35,6 +38,9 @@ usage: cargo xtask <subcommand>
 subcommands:
   tidy                  check repository conventions (headers, banned attributes, crate names, ARCHITECTURE.md)
   ci                    run every CI step in order, as `bash .ci/run` does
+  bench scim [--users N]
+                        provision N users (default 10000) and time lookups, paging and PATCH on
+                        Bulwark (release build) and upstream v1.6.30 and v1.7.1 (Node), on SQLite
   db start|stop|urls    manage loopback PostgreSQL and MariaDB for the database-backed tests
   parity [--check] [--filter PAT]
                         diff Bulwark against the pinned upstream Better Auth (live: runs the Node
@@ -83,6 +89,10 @@ fn run(args: &[&str]) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        ["bench", "scim", rest @ ..] => {
+            bench::scim(&root, bench::parse_users(rest)?)?;
+            Ok(ExitCode::SUCCESS)
         }
         ["db", action @ ("start" | "stop" | "urls")] => {
             let status = Command::new("bash")
