@@ -15,6 +15,8 @@
 //!   v1.6.30 and v1.7.1 in Node, with ratios (see [`bench`]).
 //! - `db start|stop|urls`: the loopback database servers (`postgres`, `mariadbd`) for the
 //!   database-backed tests, delegated to `scripts/db.sh` because it must also work before cargo exists.
+//! - `conformance`: the independent SCIM checkers against a real `bulwark-server` on loopback (see
+//!   [`conformance`]).
 //!
 //! To add a subcommand, add an arm to `run` and a line to `USAGE`.
 
@@ -25,6 +27,7 @@
 
 mod bench;
 mod ci;
+mod conformance;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -44,7 +47,9 @@ subcommands:
   db start|stop|urls    manage loopback PostgreSQL and MariaDB for the database-backed tests
   parity [--check] [--filter PAT]
                         diff Bulwark against the pinned upstream Better Auth (live: runs the Node
-                        oracle and records its transcripts; --check: recorded transcripts, no Node)";
+                        oracle and records its transcripts; --check: recorded transcripts, no Node)
+  conformance           run the SCIM checkers scim2-tester and scim-sanity against bulwark-server
+                        (needs python3 with venv; PyPI the first time)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -90,6 +95,7 @@ fn run(args: &[&str]) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
+        ["conformance"] => conformance::run(&root),
         ["bench", "scim", rest @ ..] => {
             bench::scim(&root, bench::parse_users(rest)?)?;
             Ok(ExitCode::SUCCESS)
