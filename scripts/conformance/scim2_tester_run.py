@@ -33,6 +33,14 @@ def outcome(status: Status) -> str:
     return "fail"
 
 
+def describe(data: object) -> str:
+    """The checker's evidence as text; an HTTP response as its status, content type and body."""
+    if hasattr(data, "status_code") and hasattr(data, "headers"):
+        body = getattr(data, "text", "")
+        return f"HTTP {data.status_code}, content-type {data.headers.get('content-type')}, body {body!r}"
+    return repr(data)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base_url")
@@ -61,7 +69,7 @@ def main() -> int:
             "resource_type": result.resource_type,
             "tags": sorted(result.tags),
             "reason": result.reason,
-            "data": None if result.status in PASSING else repr(result.data)[:4000],
+            "data": None if result.status in PASSING else describe(result.data)[:4000],
         }
         rows.append(row)
         line = f"{row['status']:9} {row['title']}"
