@@ -6,13 +6,23 @@
 //! `emails[type eq "work" and value co "@example.com"]` become an `EXISTS` over `scimEmail`, and
 //! `meta.created`/`meta.lastModified` compare timestamps. An attribute that is not stored as a column
 //! answers 400 `invalidFilter` instead of being filtered in memory.
+//!
+//! Attributes of custom schema extensions declared in options are named by their URN-qualified path
+//! (`urn:…:acme:2.0:User:badge eq "B-7"`) and become an `EXISTS` over `scimUserAttribute`, where each
+//! single-valued extension attribute is a row keyed `<urn>:<name>` (lower-cased): strings compare with
+//! `eq ne co sw ew` (case-insensitive ones through the folded copy), booleans with `eq ne`, integers
+//! with `eq ne gt ge lt le` on the numeric `number` column (text would put `10` before `9`), and
+//! timestamps with the same operators on their RFC 3339 UTC millisecond text, which sorts like the
+//! instants. `pr` asks for the row. Multi-valued extension attributes are not filterable.
 
 use bulwark_core::adapter::{Case, Exists, Op, Value};
+use bulwark_core::models::wire::format_date;
 use bulwark_core::{Where, clock::truncate_to_millis};
 use bulwark_scim_protocol::{AttrPath, CompareOp, CompareValue, Filter, Limits};
 use time::OffsetDateTime;
 
 use crate::error::ScimError;
+use crate::options::{AttributeKind, ExtensionAttribute, SchemaExtension};
 
 /// The core User schema URN.
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -21,24 +31,38 @@ pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const MAX_RESULTS: u64 = 100;
 
 /// Parses `text` and translates it: the filter over `scimUser` rows (without the connection scope, which
-/// the caller adds).
-pub fn parse_user_filter(text: &str) -> Result<Option<Where>, ScimError> {
+/// the caller adds). `declared` are the custom schema extensions whose attributes may be named.
+pub fn parse_user_filter(
+    text: &str,
+    declared: &[SchemaExtension],
+) -> Result<Option<Where>, ScimError> {
     if text.trim().is_empty() {
         return Ok(None);
     }
     let filter = Filter::parse_with(text, &Limits::DEFAULT)
         .map_err(|e| ScimError::bad_request("invalidFilter", format!("Invalid filter: {e}")))?;
-    user_where(&filter).map(Some)
+    user_where(&filter, declared).map(Some)
 }
 
 /// The `Where` tree of a parsed filter over `scimUser`.
-pub fn user_where(filter: &Filter) -> Result<Where, ScimError> {
+pub fn user_where(filter: &Filter, declared: &[SchemaExtension]) -> Result<Where, ScimError> {
     match filter {
-        Filter::And(left, right) => Ok(user_where(left)?.and(user_where(right)?)),
-        Filter::Or(left, right) => Ok(user_where(left)?.or(user_where(right)?)),
-        Filter::Not(inner) => Ok(user_where(inner)?.negate()),
-        Filter::Present(path) => present(path),
-        Filter::Compare { path, op, value } => compare(path, *op, value),
+        Filter::And(left, right) => {
+            Ok(user_where(left, declared)?.and(user_where(right, declared)?))
+        }
+        Filter::Or(left, right) => Ok(user_where(left, declared)?.or(user_where(right, declared)?)),
+        Filter::Not(inner) => Ok(user_where(inner, declared)?.negate()),
+        Filter::Present(path) => match extension_attribute(path, declared)? {
+            Some((key, _)) => Ok(attributes_exist(Where::eq("key", key))),
+            None => present(path),
+        },
+        Filter::Compare { path, op, value } => match extension_attribute(path, declared)? {
+            Some((key, attribute)) => {
+                let matches = extension_compare(attribute, path, *op, value)?;
+                Ok(attributes_exist(Where::eq("key", key).and(matches)))
+            }
+            None => compare(path, *op, value),
+        },
         Filter::ValuePath { attr, filter } => {
             let attribute = user_attribute(attr)?;
             if attribute != UserAttribute::Emails {
@@ -291,6 +315,108 @@ fn email_compare(
     column_compare(column, kind, path, op, value)
 }
 
+/// The declared extension attribute `path` names, with its row key: `None` when the path does not
+/// name a declared extension; `invalidFilter` for an undeclared attribute of a declared extension or
+/// a multi-valued one.
+fn extension_attribute<'d>(
+    path: &AttrPath,
+    declared: &'d [SchemaExtension],
+) -> Result<Option<(String, &'d ExtensionAttribute)>, ScimError> {
+    let Some(urn) = path.urn() else {
+        return Ok(None);
+    };
+    let Some(extension) = declared.iter().find(|e| e.urn.eq_ignore_ascii_case(urn)) else {
+        return Ok(None);
+    };
+    let attribute = extension
+        .find(path.name())
+        .filter(|attribute| !attribute.multi_valued && path.sub_attr().is_none())
+        .ok_or_else(|| unsupported(path))?;
+    Ok(Some((
+        crate::users::extension::key(extension, attribute),
+        attribute,
+    )))
+}
+
+/// The comparison on a `scimUserAttribute` row of `attribute`.
+fn extension_compare(
+    attribute: &ExtensionAttribute,
+    path: &AttrPath,
+    op: CompareOp,
+    value: &CompareValue,
+) -> Result<Where, ScimError> {
+    let operator = adapter_op(op);
+    let ordering = matches!(
+        op,
+        CompareOp::GreaterThan
+            | CompareOp::GreaterOrEqual
+            | CompareOp::LessThan
+            | CompareOp::LessOrEqual
+    );
+    let text_match = matches!(
+        op,
+        CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith
+    );
+    match attribute.kind {
+        AttributeKind::String | AttributeKind::Reference => {
+            let text = value.as_str().ok_or_else(|| invalid_value(path, op))?;
+            if ordering {
+                return Err(invalid_value(path, op));
+            }
+            Ok(if attribute.folds_case() {
+                Where::cmp("folded", operator, text.to_lowercase())
+            } else {
+                Where::cmp("value", operator, text)
+            })
+        }
+        AttributeKind::Boolean => {
+            let flag = match value {
+                CompareValue::Bool(flag) => *flag,
+                CompareValue::String(text) | CompareValue::Unquoted(text)
+                    if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false") =>
+                {
+                    text.eq_ignore_ascii_case("true")
+                }
+                _ => return Err(invalid_value(path, op)),
+            };
+            match op {
+                CompareOp::Equal => Ok(Where::eq("value", flag.to_string())),
+                CompareOp::NotEqual => Ok(Where::eq("value", (!flag).to_string())),
+                _ => Err(invalid_value(path, op)),
+            }
+        }
+        AttributeKind::Integer => {
+            let number = match value {
+                CompareValue::Number(number) => number.as_i64(),
+                CompareValue::String(text) => text.trim().parse::<i64>().ok(),
+                _ => None,
+            }
+            .ok_or_else(|| invalid_value(path, op))?;
+            if text_match {
+                return Err(invalid_value(path, op));
+            }
+            Ok(Where::cmp("number", operator, number))
+        }
+        AttributeKind::DateTime => {
+            let at = date_value(value).ok_or_else(|| invalid_value(path, op))?;
+            if text_match {
+                return Err(invalid_value(path, op));
+            }
+            Ok(Where::cmp("value", operator, format_date(at)))
+        }
+    }
+}
+
+/// `EXISTS (SELECT 1 FROM scimUserAttribute WHERE scimUserId = scimUser.id AND filter)`.
+fn attributes_exist(filter: Where) -> Where {
+    Where::Exists(Box::new(Exists {
+        model: "scimUserAttribute".to_owned(),
+        foreign_field: "scimUserId".to_owned(),
+        local_field: "id".to_owned(),
+        filter: Some(filter),
+    }))
+}
+
 /// The `scimUser` column a `sortBy` attribute sorts on (`None`: not sortable).
 pub fn sort_column(attribute: &str) -> Option<&'static str> {
     let path = AttrPath::parse(attribute).ok()?;
@@ -303,7 +429,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Where {
-        parse_user_filter(text).unwrap().unwrap()
+        parse_user_filter(text, &[]).unwrap().unwrap()
     }
 
     #[test]
@@ -370,10 +496,10 @@ mod tests {
             r#"phoneNumbers[type eq "work"]"#,
             r#"userName eq "unterminated"#,
         ] {
-            let err = parse_user_filter(text).unwrap_err();
+            let err = parse_user_filter(text, &[]).unwrap_err();
             assert_eq!(err.scim_type, Some("invalidFilter"), "{text}");
             assert_eq!(err.status, http::StatusCode::BAD_REQUEST);
         }
-        assert_eq!(parse_user_filter("  ").unwrap(), None);
+        assert_eq!(parse_user_filter("  ", &[]).unwrap(), None);
     }
 }

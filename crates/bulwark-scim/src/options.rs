@@ -17,6 +17,10 @@ use time::OffsetDateTime;
 
 use crate::credentials::{Scopes, VerifiedBearer};
 
+mod extensions;
+
+pub use extensions::{AttributeKind, ExtensionAttribute, Mutability, SchemaExtension};
+
 /// A function over a token secret (a custom hash or encryption).
 pub type SecretFn = Arc<dyn Fn(&str) -> String + Send + Sync>;
 /// Reverses a custom encryption (`None` when the stored value does not decrypt).
@@ -277,6 +281,8 @@ pub struct ScimOptions {
     pub on_user_updated: Option<ScimUserHook>,
     /// Runs after a SCIM user was deleted (after the commit).
     pub on_user_deprovisioned: Option<ScimUserHook>,
+    /// Custom User schema extensions (see [`SchemaExtension`]).
+    pub schema_extensions: Vec<SchemaExtension>,
 }
 
 impl Default for ScimOptions {
@@ -295,6 +301,7 @@ impl Default for ScimOptions {
             on_user_provisioned: None,
             on_user_updated: None,
             on_user_deprovisioned: None,
+            schema_extensions: Vec::new(),
         }
     }
 }
@@ -380,9 +387,16 @@ impl ScimOptions {
         self
     }
 
+    /// Declares a custom User schema extension.
+    #[must_use]
+    pub fn schema_extension(mut self, extension: SchemaExtension) -> Self {
+        self.schema_extensions.push(extension);
+        self
+    }
+
     /// Every problem with the options, in upstream's words where upstream checks the same thing.
     pub fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
+        let mut problems = extensions::problems(&self.schema_extensions);
         let mut ids = std::collections::HashSet::new();
         let mut tokens = std::collections::HashSet::new();
         for connection in &self.connections {

@@ -12,6 +12,10 @@
 //! strings, the structured multi-valued attributes and the Enterprise User extension — is patched
 //! as JSON by the `document` module. Paths are parsed with [`bulwark_scim_protocol::PatchPath`]
 //! (which bounds their length) and then narrowed to the forms upstream accepts.
+//!
+//! [`apply_with`] also knows the custom User schema extensions declared in options: their root
+//! (`urn:…`) and their attributes (`urn:…:<attribute>`) can be added, replaced and removed; other URNs
+//! stay `invalidPath`. Values are checked afterwards, when the caller re-validates the resource.
 
 mod document;
 mod email;
@@ -24,6 +28,7 @@ use bulwark_scim_protocol::{CompareOp, CompareValue, Filter, PatchPath, urn};
 use serde_json::{Map, Value};
 
 use crate::error::ScimError;
+use crate::options::SchemaExtension;
 
 use self::profile::{NAME_PARTS, Profile};
 
@@ -35,8 +40,17 @@ use self::profile::{NAME_PARTS, Profile};
 /// path, unknown path, invalid value, pathless remove) aborts the whole request. An empty
 /// `Operations` array answers the resource unchanged.
 pub fn apply(resource: &Value, body: &Value) -> Result<Value, ScimError> {
+    apply_with(resource, body, &[])
+}
+
+/// [`apply`] for a server with the `declared` custom schema extensions: their paths are patched too.
+pub fn apply_with(
+    resource: &Value,
+    body: &Value,
+    declared: &[SchemaExtension],
+) -> Result<Value, ScimError> {
     let operations = operations(body)?;
-    let mut patch = Patch::new(resource);
+    let mut patch = Patch::new(resource, declared);
     for operation in operations {
         patch.operation(operation)?;
     }
@@ -328,13 +342,14 @@ fn parse_target(path: &str) -> Result<Target, ScimError> {
 
 /// A patch in progress: the typed profile and the rest of the resource as JSON.
 #[derive(Debug)]
-struct Patch {
+struct Patch<'d> {
     profile: Profile,
     document: Map<String, Value>,
+    declared: &'d [SchemaExtension],
 }
 
-impl Patch {
-    fn new(resource: &Value) -> Self {
+impl<'d> Patch<'d> {
+    fn new(resource: &Value, declared: &'d [SchemaExtension]) -> Self {
         let document = resource.as_object().cloned().unwrap_or_default();
         let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
         let name = document.get("name");
@@ -364,7 +379,11 @@ impl Patch {
             primary_email,
             display_name,
         };
-        Self { profile, document }
+        Self {
+            profile,
+            document,
+            declared,
+        }
     }
 
     fn operation(&mut self, operation: Operation) -> Result<(), ScimError> {
@@ -503,6 +522,15 @@ impl Patch {
         path: &str,
         value: Option<&Value>,
     ) -> Result<(), ScimError> {
+        if let Some((extension, attribute)) = declared_path(self.declared, path) {
+            return extension_operation(
+                &mut self.document,
+                extension,
+                attribute.map(|a| (a, path)),
+                op,
+                value,
+            );
+        }
         let target = parse_target(path)?;
         if let Target::Attribute {
             scope: Scope::Core,
@@ -537,6 +565,7 @@ impl Patch {
         let Self {
             profile,
             mut document,
+            ..
         } = self;
         let mut name = Map::new();
         name.insert(
@@ -599,4 +628,96 @@ impl Patch {
         output.extend(document);
         Value::Object(output)
     }
+}
+
+/// The declared extension a path names, with the attribute part (`None` for the extension root).
+fn declared_path<'d, 'p>(
+    declared: &'d [SchemaExtension],
+    path: &'p str,
+) -> Option<(&'d SchemaExtension, Option<&'p str>)> {
+    declared.iter().find_map(|extension| {
+        let prefix = path.get(..extension.urn.len())?;
+        if !prefix.eq_ignore_ascii_case(&extension.urn) {
+            return None;
+        }
+        let rest = &path[extension.urn.len()..];
+        if rest.is_empty() {
+            return Some((extension, None));
+        }
+        rest.strip_prefix(':').map(|name| (extension, Some(name)))
+    })
+}
+
+/// One operation on a declared extension: its root (`attribute` `None`) or one attribute (name and
+/// the whole path, for errors). Adding a value to a multi-valued attribute appends; an extension left
+/// empty is removed with its URN in `schemas`; a value makes sure the URN is in `schemas`.
+fn extension_operation(
+    document: &mut Map<String, Value>,
+    extension: &SchemaExtension,
+    attribute: Option<(&str, &str)>,
+    op: Op,
+    value: Option<&Value>,
+) -> Result<(), ScimError> {
+    let urn = extension.urn.as_str();
+    let mut object = match document.remove(urn) {
+        Some(Value::Object(object)) => object,
+        _ => Map::new(),
+    };
+    match (attribute, op) {
+        (None, Op::Remove) => object.clear(),
+        (None, Op::Add | Op::Replace) => {
+            let Some(Value::Object(values)) = value else {
+                return Err(invalid_value(format!("{urn} must be an object")));
+            };
+            if op == Op::Replace {
+                object.clear();
+            }
+            for (key, value) in values {
+                let name = extension
+                    .find(key)
+                    .map_or_else(|| key.clone(), |a| a.name.clone());
+                object.insert(name, value.clone());
+            }
+        }
+        (Some((name, path)), op) => {
+            let Some(declared) = extension.find(name) else {
+                return Err(unsupported_path(path));
+            };
+            let name = declared.name.clone();
+            match op {
+                Op::Remove => {
+                    object.remove(&name);
+                }
+                Op::Add if declared.multi_valued => {
+                    let mut values = match object.remove(&name) {
+                        Some(Value::Array(values)) => values,
+                        _ => Vec::new(),
+                    };
+                    match value {
+                        Some(Value::Array(added)) => values.extend(added.iter().cloned()),
+                        Some(added) => values.push(added.clone()),
+                        None => {}
+                    }
+                    object.insert(name, Value::Array(values));
+                }
+                Op::Add | Op::Replace => {
+                    let Some(value) = value else {
+                        return Err(invalid_value(format!("{path} requires a value")));
+                    };
+                    object.insert(name, value.clone());
+                }
+            }
+        }
+    }
+    let mut schemas: Vec<Value> = match document.remove("schemas") {
+        Some(Value::Array(schemas)) => schemas,
+        _ => Vec::new(),
+    };
+    schemas.retain(|schema| !schema.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)));
+    if !object.is_empty() {
+        schemas.push(Value::from(urn));
+        document.insert(urn.to_owned(), Value::Object(object));
+    }
+    document.insert("schemas".to_owned(), Value::Array(schemas));
+    Ok(())
 }

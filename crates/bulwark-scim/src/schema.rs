@@ -22,6 +22,7 @@ pub fn models() -> Vec<ModelDef> {
         scim_provider(),
         scim_user(),
         scim_email(),
+        scim_user_attribute(),
         scim_audit_event(),
     ]
 }
@@ -75,6 +76,39 @@ fn scim_email() -> ModelDef {
         .index(
             "scimEmail_connectionId_value_idx",
             &["connectionId", "value"],
+            false,
+        )
+}
+
+/// Single-valued attributes of declared schema extensions, for filters: `key` is
+/// `<urn>:<name>` lower-cased; `folded` holds the lower-cased value of case-insensitive strings and
+/// `number` the value of integers (text comparison would put `10` before `9`).
+fn scim_user_attribute() -> ModelDef {
+    ModelDef::new("scimUserAttribute")
+        .field(
+            string("scimUserId")
+                .required()
+                .index()
+                .references("scimUser", "id"),
+        )
+        .field(string("connectionId").required())
+        .field(string("key").required())
+        .field(string("value").required())
+        .field(string("folded"))
+        .field(FieldDef::new("number", FieldType::Number))
+        .index(
+            "scimUserAttribute_connectionId_key_value_idx",
+            &["connectionId", "key", "value"],
+            false,
+        )
+        .index(
+            "scimUserAttribute_connectionId_key_folded_idx",
+            &["connectionId", "key", "folded"],
+            false,
+        )
+        .index(
+            "scimUserAttribute_connectionId_key_number_idx",
+            &["connectionId", "key", "number"],
             false,
         )
 }

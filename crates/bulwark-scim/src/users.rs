@@ -5,6 +5,7 @@
 //! Storage and side effects (the Bulwark `user`, memberships, sessions, audit records) live in
 //! [`provisioning`]; the HTTP endpoints in `routes/users.rs` only parse requests and shape responses.
 
+pub(crate) mod extension;
 pub(crate) mod input;
 pub(crate) mod profile;
 pub(crate) mod provisioning;

@@ -7,7 +7,10 @@
 //!   extension, no Group schema or resource type until Groups exist (see [`RESOURCE_TYPES`]), and the
 //!   protocol features of [`FEATURES`];
 //! - the User schema lists the common attributes `id` and `externalId`, which upstream omits (upstream
-//!   issue #10416), with RFC 7643's characteristics (see [`ID`] and [`EXTERNAL_ID`]).
+//!   issue #10416), with RFC 7643's characteristics (see [`ID`] and [`EXTERNAL_ID`]);
+//! - custom User schema extensions declared in options follow the Enterprise User extension in
+//!   `/Schemas` (with their attributes' characteristics) and in the User resource type's
+//!   `schemaExtensions` (see [`declared_schema`]).
 
 use std::sync::Arc;
 
@@ -15,10 +18,13 @@ use bulwark_core::{ApiResponse, AuthBuilder, RequestCtx};
 use bulwark_scim_protocol::{self as wire, AttributeType, Mutability, Returned, Uniqueness, urn};
 use http::{Method, StatusCode};
 use serde::Serialize;
+use serde_json::{Value, json};
 
 use crate::error::{SCIM_MEDIA_TYPE, ScimError};
 use crate::filter::MAX_RESULTS;
-use crate::options::ScimOptions;
+use crate::options::{
+    AttributeKind, Mutability as DeclaredMutability, SchemaExtension, ScimOptions,
+};
 use crate::routes::{Access, scim};
 
 /// Registers the five discovery endpoints.
@@ -40,7 +46,14 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
         options,
         |request| async move {
             let base = ScimBase::of(&request.req);
-            let schemas = advertised_schemas().map(|schema| schema_resource(schema, &base));
+            let declared = &request.options.schema_extensions;
+            let schemas = advertised_schemas()
+                .map(|schema| AnySchema::BuiltIn(schema_resource(schema, &base)))
+                .chain(
+                    declared
+                        .iter()
+                        .map(|e| AnySchema::Declared(declared_schema(e, &base))),
+                );
             respond(&list(schemas.collect()))
         },
     ));
@@ -52,10 +65,17 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
         |request| async move {
             // The router has already percent-decoded the segment, as upstream's `decodeURIComponent`.
             let id = request.req.param("schemaId").unwrap_or_default();
-            let schema = advertised_schemas()
-                .find(|schema| schema.id == id)
+            let base = ScimBase::of(&request.req);
+            if let Some(schema) = advertised_schemas().find(|schema| schema.id == id) {
+                return respond(&schema_resource(schema, &base));
+            }
+            let extension = request
+                .options
+                .schema_extensions
+                .iter()
+                .find(|extension| extension.urn == id)
                 .ok_or_else(|| ScimError::not_found("Schema not found"))?;
-            respond(&schema_resource(schema, &ScimBase::of(&request.req)))
+            respond(&declared_schema(extension, &base))
         },
     ));
     auth.endpoint(scim(
@@ -65,9 +85,10 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
         options,
         |request| async move {
             let base = ScimBase::of(&request.req);
+            let declared = &request.options.schema_extensions;
             let types = RESOURCE_TYPES
                 .iter()
-                .map(|resource_type| resource_type_resource(resource_type, &base));
+                .map(|resource_type| resource_type_resource(resource_type, &base, declared));
             respond(&list(types.collect()))
         },
     ));
@@ -85,6 +106,7 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
             respond(&resource_type_resource(
                 resource_type,
                 &ScimBase::of(&request.req),
+                &request.options.schema_extensions,
             ))
         },
     ));
@@ -555,7 +577,75 @@ fn schema_resource(schema: &'static Schema, base: &ScimBase) -> SchemaResource {
     }
 }
 
-fn resource_type_resource(resource_type: &ResourceType, base: &ScimBase) -> wire::ResourceType {
+/// A `/Schemas` resource: built in, or a declared custom extension.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum AnySchema {
+    BuiltIn(SchemaResource),
+    Declared(Value),
+}
+
+/// A declared custom extension's `/Schemas` resource, keys in the order of the built-in schemas:
+/// strings and references carry `caseExact` and `uniqueness: none`, references `referenceTypes:
+/// ["external"]`, booleans neither (as upstream's booleans); `writeOnly` attributes are `returned:
+/// never`, the others `default`.
+fn declared_schema(extension: &SchemaExtension, base: &ScimBase) -> Value {
+    let attributes: Vec<Value> = extension
+        .attributes
+        .iter()
+        .map(|attribute| {
+            let mut out = serde_json::Map::new();
+            out.insert("name".to_owned(), json!(attribute.name));
+            out.insert("type".to_owned(), json!(attribute.kind.scim_type()));
+            if attribute.kind == AttributeKind::Reference {
+                out.insert("referenceTypes".to_owned(), json!(["external"]));
+            }
+            out.insert("multiValued".to_owned(), json!(attribute.multi_valued));
+            out.insert("description".to_owned(), json!(attribute.description));
+            out.insert("required".to_owned(), json!(attribute.required));
+            let textual = matches!(
+                attribute.kind,
+                AttributeKind::String | AttributeKind::Reference
+            );
+            if textual {
+                out.insert("caseExact".to_owned(), json!(attribute.case_exact));
+            }
+            out.insert("mutability".to_owned(), json!(attribute.mutability));
+            let returned = if attribute.mutability == DeclaredMutability::WriteOnly {
+                Returned::Never
+            } else {
+                Returned::Default
+            };
+            out.insert("returned".to_owned(), json!(returned));
+            if attribute.kind != AttributeKind::Boolean {
+                out.insert("uniqueness".to_owned(), json!(Uniqueness::None));
+            }
+            Value::Object(out)
+        })
+        .collect();
+    json!({
+        "id": extension.urn,
+        "schemas": [urn::SCHEMA],
+        "name": extension.name,
+        "description": extension.description,
+        "attributes": attributes,
+        "meta": meta("Schema", base.url(&format!("/Schemas/{}", extension.urn))),
+    })
+}
+
+fn resource_type_resource(
+    resource_type: &ResourceType,
+    base: &ScimBase,
+    declared: &[SchemaExtension],
+) -> wire::ResourceType {
+    // The declared extensions are User extensions (the only resource type today).
+    let declared = declared
+        .iter()
+        .filter(|_| resource_type.id == "User")
+        .map(|extension| wire::SchemaExtension {
+            schema: extension.urn.clone(),
+            required: extension.required,
+        });
     wire::ResourceType {
         schemas: vec![urn::RESOURCE_TYPE.to_owned()],
         id: Some(resource_type.id.to_owned()),
@@ -570,6 +660,7 @@ fn resource_type_resource(resource_type: &ResourceType, base: &ScimBase) -> wire
                 schema: extension.schema.id.to_owned(),
                 required: extension.required,
             })
+            .chain(declared)
             .collect(),
         meta: Some(meta(
             "ResourceType",

@@ -14,7 +14,7 @@ use crate::models::ScimUser;
 use crate::options::ScimOptions;
 use crate::projection::Projection;
 use crate::routes::{Access, ScimRequest, scim};
-use crate::users::input::parse_user;
+use crate::users::input::parse_user_with;
 use crate::users::profile::CanonicalUser;
 use crate::users::{provisioning, resource};
 
@@ -69,7 +69,8 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
 
 async fn create(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let principal = request.principal()?;
-    let profile = CanonicalUser::new(parse_user(request.body.as_ref().unwrap_or(&Value::Null))?);
+    let body = request.body.as_ref().unwrap_or(&Value::Null);
+    let profile = CanonicalUser::new(parse_user_with(body, &request.options.schema_extensions)?);
     let auth = request.req.auth();
     let created = provisioning::create(auth, &request.options, principal, profile).await?;
     let mut res = respond(&request, StatusCode::CREATED, &created)?;
@@ -85,7 +86,8 @@ async fn get(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let id = request.req.param("id").unwrap_or_default();
     let projection = projection(&request)?;
     let user = provisioning::find(request.req.auth(), principal, id).await?;
-    let body = projection.apply(resource::render(request.req.auth(), &user));
+    let declared = &request.options.schema_extensions;
+    let body = projection.apply(resource::render(request.req.auth(), &user, declared));
     json_response(StatusCode::OK, &body)
 }
 
@@ -93,7 +95,8 @@ async fn replace(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let principal = request.principal()?;
     let id = request.req.param("id").unwrap_or_default();
     let auth = request.req.auth();
-    let profile = CanonicalUser::new(parse_user(request.body.as_ref().unwrap_or(&Value::Null))?);
+    let body = request.body.as_ref().unwrap_or(&Value::Null);
+    let profile = CanonicalUser::new(parse_user_with(body, &request.options.schema_extensions)?);
     let replaced = provisioning::replace(auth, &request.options, principal, id, profile).await?;
     respond(&request, StatusCode::OK, &replaced)
 }
@@ -236,7 +239,7 @@ async fn search(request: ScimRequest) -> Result<ApiResponse, ScimError> {
 async fn run_search(request: &ScimRequest, search: &Search) -> Result<ApiResponse, ScimError> {
     let principal = request.principal()?;
     let filter = match &search.filter {
-        Some(text) => crate::filter::parse_user_filter(text)?,
+        Some(text) => crate::filter::parse_user_filter(text, &request.options.schema_extensions)?,
         None => None,
     };
     let sort = search.sort()?;
@@ -248,7 +251,10 @@ async fn run_search(request: &ScimRequest, search: &Search) -> Result<ApiRespons
     let (total, page) = provisioning::list(auth, principal, filter, sort, offset, limit).await?;
     let resources: Vec<Value> = page
         .iter()
-        .map(|u| search.projection.apply(resource::render(auth, u)))
+        .map(|u| {
+            let declared = &request.options.schema_extensions;
+            search.projection.apply(resource::render(auth, u, declared))
+        })
         .collect();
     let body = json!({
         "schemas": [LIST_RESPONSE],
@@ -293,7 +299,8 @@ fn respond(
     user: &ScimUser,
 ) -> Result<ApiResponse, ScimError> {
     let auth = request.req.auth();
-    let body = projection(request)?.apply(resource::render(auth, user));
+    let declared = &request.options.schema_extensions;
+    let body = projection(request)?.apply(resource::render(auth, user, declared));
     let mut res = json_response(status, &body)?;
     if let Ok(location) = HeaderValue::from_str(&resource::location(auth, &user.id)) {
         res.headers.insert(header::LOCATION, location);
@@ -316,12 +323,14 @@ async fn patch(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let id = request.req.param("id").unwrap_or_default();
     let auth = request.req.auth();
     let current = provisioning::find(auth, principal, id).await?;
-    let stored = resource::current(&current);
-    let patched = crate::patch::apply(&stored, request.body.as_ref().unwrap_or(&Value::Null))?;
+    let declared = &request.options.schema_extensions;
+    let stored = resource::current(&current, declared);
+    let body = request.body.as_ref().unwrap_or(&Value::Null);
+    let patched = crate::patch::apply_with(&stored, body, declared)?;
     if patched == stored {
         return respond(&request, StatusCode::OK, &current);
     }
-    let input = parse_user(&patched).map_err(patched_error)?;
+    let input = parse_user_with(&patched, declared).map_err(patched_error)?;
     let profile = CanonicalUser::new(input);
     let replaced = provisioning::replace(auth, &request.options, principal, id, profile).await?;
     respond(&request, StatusCode::OK, &replaced)

@@ -8,8 +8,9 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::{ENTERPRISE_SCHEMA, USER_SCHEMA, USER_SCHEMAS};
+use super::{ENTERPRISE_SCHEMA, USER_SCHEMA, USER_SCHEMAS, extension};
 use crate::error::ScimError;
+use crate::options::SchemaExtension;
 
 /// The largest serialised User (upstream counts UTF-16 code units of its JSON).
 pub(crate) const MAX_SERIALIZED_LENGTH: usize = 65_535;
@@ -146,11 +147,26 @@ pub(crate) struct UserInput {
     pub(crate) active: Option<bool>,
     /// The Enterprise User extension, if sent (keys in output order).
     pub(crate) enterprise: Option<Map<String, Value>>,
+    /// The declared custom extensions named in `schemas`, as declared, in declaration order.
+    pub(crate) extension_schemas: Vec<String>,
+    /// The declared custom extensions sent: URN as declared, and the valid object.
+    pub(crate) extensions: Vec<(String, Map<String, Value>)>,
+}
+
+/// Validates a `POST` or `PUT` body without custom schema extensions.
+#[cfg(test)]
+pub(crate) fn parse_user(body: &Value) -> Result<UserInput, ScimError> {
+    parse_user_with(body, &[])
 }
 
 /// Validates a `POST` or `PUT` body. Microsoft Entra's string booleans (`"True"`, `"false"`) for
-/// `active` and for `primary` inside multi-valued attributes are accepted as booleans first.
-pub(crate) fn parse_user(body: &Value) -> Result<UserInput, ScimError> {
+/// `active` and for `primary` inside multi-valued attributes are accepted as booleans first. The
+/// `declared` custom extensions may be named in `schemas`; their objects are validated against the
+/// declaration (see [`extension::parse_object`]).
+pub(crate) fn parse_user_with(
+    body: &Value,
+    declared: &[SchemaExtension],
+) -> Result<UserInput, ScimError> {
     let mut body = body.clone();
     normalize_string_booleans(&mut body);
     let mut issues = Issues::default();
@@ -158,8 +174,9 @@ pub(crate) fn parse_user(body: &Value) -> Result<UserInput, ScimError> {
         issues.add("", ExpectedType("object", Some(&body)));
         return Err(issues.into_error());
     };
+    let (schemas, extension_schemas) = schemas(&mut issues, object.get("schemas"), declared);
     let input = UserInput {
-        schemas: schemas(&mut issues, object.get("schemas")),
+        schemas,
         user_name: trimmed(&mut issues, "userName", object.get("userName"), USER_NAME)
             .unwrap_or_default(),
         external_id: optional_string(&mut issues, "externalId", object.get("externalId"), LONG),
@@ -189,6 +206,8 @@ pub(crate) fn parse_user(body: &Value) -> Result<UserInput, ScimError> {
             }
         },
         enterprise: enterprise(&mut issues, object.get(ENTERPRISE_SCHEMA)),
+        extensions: extensions(&mut issues, object, declared),
+        extension_schemas,
     };
     if !issues.is_empty() {
         return Err(issues.into_error());
@@ -204,6 +223,25 @@ pub(crate) fn parse_user(body: &Value) -> Result<UserInput, ScimError> {
             "schemas",
             format!("The Enterprise User extension requires {ENTERPRISE_SCHEMA} in schemas"),
         );
+    }
+    for declaration in declared {
+        let sent = input
+            .extensions
+            .iter()
+            .any(|(urn, _)| *urn == declaration.urn);
+        let named = input.extension_schemas.contains(&declaration.urn);
+        if sent && !named {
+            issues.add(
+                "schemas",
+                format!("The {} extension requires it in schemas", declaration.urn),
+            );
+        }
+        if declaration.required && !sent {
+            issues.add(
+                &declaration.urn,
+                format!("The {} extension is required", declaration.urn),
+            );
+        }
     }
     if serialized_length(&input) > MAX_SERIALIZED_LENGTH {
         issues.add(
@@ -384,15 +422,22 @@ fn array<'v>(
     Some(values)
 }
 
-fn schemas(issues: &mut Issues, value: Option<&Value>) -> Vec<&'static str> {
+/// `schemas`: the built-in schemas in registry order, and the declared extensions named (as declared,
+/// in declaration order).
+fn schemas(
+    issues: &mut Issues,
+    value: Option<&Value>,
+    declared: &[SchemaExtension],
+) -> (Vec<&'static str>, Vec<String>) {
     let Some(value) = value else {
         issues.add("schemas", ExpectedType("array", None));
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let Value::Array(values) = value else {
         issues.add("schemas", ExpectedType("array", Some(value)));
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
+    let max_schemas = USER_SCHEMAS.len() + declared.len();
     let before = issues.len();
     let mut names = Vec::new();
     for (index, value) in values.iter().enumerate() {
@@ -406,20 +451,17 @@ fn schemas(issues: &mut Issues, value: Option<&Value>) -> Vec<&'static str> {
     }
     if values.is_empty() {
         issues.add("schemas", "Too small: expected array to have >=1 items");
-    } else if values.len() > USER_SCHEMAS.len() {
+    } else if values.len() > max_schemas {
         issues.add(
             "schemas",
-            format!(
-                "Too big: expected array to have <={} items",
-                USER_SCHEMAS.len()
-            ),
+            format!("Too big: expected array to have <={max_schemas} items"),
         );
     }
     if issues.len() > before {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     for name in &names {
-        if !USER_SCHEMAS.contains(name) {
+        if !USER_SCHEMAS.contains(name) && extension::declared(declared, name).is_none() {
             issues.add("schemas", format!("Unsupported SCIM User schema {name}"));
         }
         if names.iter().filter(|n| *n == name).count() > 1 {
@@ -432,10 +474,39 @@ fn schemas(issues: &mut Issues, value: Option<&Value>) -> Vec<&'static str> {
     if !names.contains(&USER_SCHEMA) {
         issues.add("schemas", format!("schemas must contain {USER_SCHEMA}"));
     }
-    USER_SCHEMAS
+    let builtin = USER_SCHEMAS
         .into_iter()
         .filter(|schema| names.contains(schema))
-        .collect()
+        .collect();
+    let custom = declared
+        .iter()
+        .filter(|d| names.iter().any(|n| n.eq_ignore_ascii_case(&d.urn)))
+        .map(|d| d.urn.clone())
+        .collect();
+    (builtin, custom)
+}
+
+/// The declared extensions sent in the body, each validated against its declaration.
+fn extensions(
+    issues: &mut Issues,
+    object: &Map<String, Value>,
+    declared: &[SchemaExtension],
+) -> Vec<(String, Map<String, Value>)> {
+    let mut out = Vec::new();
+    for declaration in declared {
+        let Some(value) = extension::body_value(object, &declaration.urn) else {
+            continue;
+        };
+        match extension::parse_object(declaration, value) {
+            Ok(valid) => out.push((declaration.urn.clone(), valid)),
+            Err(problems) => {
+                for (path, message) in problems {
+                    issues.add(&path, message);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn name(issues: &mut Issues, value: Option<&Value>) -> Vec<(&'static str, String)> {
@@ -669,7 +740,13 @@ pub(crate) fn manager_input(manager: &Value) -> Result<Option<Map<String, Value>
 /// The length of the validated body as upstream measures it (`JSON.stringify(user).length`).
 fn serialized_length(input: &UserInput) -> usize {
     let mut object = Map::new();
-    object.insert("schemas".to_owned(), Value::from(input.schemas.clone()));
+    let schemas: Vec<&str> = input
+        .schemas
+        .iter()
+        .copied()
+        .chain(input.extension_schemas.iter().map(String::as_str))
+        .collect();
+    object.insert("schemas".to_owned(), Value::from(schemas));
     object.insert("userName".to_owned(), Value::from(input.user_name.as_str()));
     if let Some(external_id) = &input.external_id {
         object.insert("externalId".to_owned(), Value::from(external_id.as_str()));
@@ -713,6 +790,9 @@ fn serialized_length(input: &UserInput) -> usize {
             ENTERPRISE_SCHEMA.to_owned(),
             Value::Object(enterprise.clone()),
         );
+    }
+    for (urn, values) in &input.extensions {
+        object.insert(urn.clone(), Value::Object(values.clone()));
     }
     serde_json::to_string(&Value::Object(object)).map_or(usize::MAX, |s| js_length(&s))
 }

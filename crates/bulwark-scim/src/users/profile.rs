@@ -84,7 +84,13 @@ impl CanonicalUser {
             name.insert((*key).to_owned(), Value::from(value.as_str()));
         }
         let mut attributes = Map::new();
-        attributes.insert("schemas".to_owned(), Value::from(input.schemas.clone()));
+        let schemas: Vec<&str> = input
+            .schemas
+            .iter()
+            .copied()
+            .chain(input.extension_schemas.iter().map(String::as_str))
+            .collect();
+        attributes.insert("schemas".to_owned(), Value::from(schemas));
         attributes.insert("name".to_owned(), Value::Object(name));
         attributes.insert(
             "emails".to_owned(),
@@ -98,6 +104,10 @@ impl CanonicalUser {
         }
         if let Some(enterprise) = input.enterprise {
             attributes.insert(ENTERPRISE_ATTRIBUTE.to_owned(), Value::Object(enterprise));
+        }
+        // Declared custom extensions are stored under their URN (as declared).
+        for (urn, values) in input.extensions {
+            attributes.insert(urn, Value::Object(values));
         }
         Self {
             user_name: input.user_name,

@@ -1,5 +1,6 @@
-//! Storage and side effects of SCIM Users: the `scimUser` and `scimEmail` rows, the Bulwark `user`
-//! they are linked to, organization memberships, session revocation, audit records and hooks.
+//! Storage and side effects of SCIM Users: the `scimUser`, `scimEmail` and `scimUserAttribute` rows
+//! (the last for single-valued attributes of declared schema extensions), the Bulwark `user` they are
+//! linked to, organization memberships, session revocation, audit records and hooks.
 //!
 //! Every change runs in one `Store` transaction. Uniqueness of `userName` and `externalId` per
 //! connection and of the Bulwark user's email is decided by unique indexes: when a write loses a race,
@@ -19,8 +20,8 @@ use super::profile::CanonicalUser;
 use crate::audit;
 use crate::credentials::Principal;
 use crate::error::ScimError;
-use crate::models::{ScimEmail, ScimUser};
-use crate::options::{DeleteUsers, ScimOptions, ScimUserEvent, ScimUserHook};
+use crate::models::{ScimEmail, ScimUser, ScimUserAttribute};
+use crate::options::{DeleteUsers, SchemaExtension, ScimOptions, ScimUserEvent, ScimUserHook};
 
 /// 404 for a User the connection does not have.
 pub(crate) const NOT_FOUND: &str = "SCIM User not found";
@@ -95,8 +96,9 @@ pub(crate) async fn create(
         }
         None => None,
     };
+    let declared = &options.schema_extensions;
     let scim_user = retry(auth, principal, &profile, None, || {
-        insert(auth, principal, &profile)
+        insert(auth, principal, &profile, declared)
     })
     .await?;
     if let Some((api, organization_id)) = organization {
@@ -132,8 +134,9 @@ pub(crate) async fn replace(
     id: &str,
     profile: CanonicalUser,
 ) -> Result<ScimUser, ScimError> {
+    let declared = &options.schema_extensions;
     let (scim_user, action) = retry(auth, principal, &profile, Some(id), || {
-        update(auth, principal, id, &profile)
+        update(auth, principal, id, &profile, declared)
     })
     .await?;
     notify(
@@ -319,8 +322,10 @@ async fn insert(
     auth: &Auth,
     principal: &Principal,
     profile: &CanonicalUser,
+    declared: &[SchemaExtension],
 ) -> Result<ScimUser, ApiError> {
     let (auth, principal, profile) = (auth.clone(), principal.clone(), profile.clone());
+    let declared = declared.to_vec();
     auth.clone()
         .store()
         .transaction(move |tx| {
@@ -349,6 +354,7 @@ async fn insert(
                     return Err(ApiError::bad_request(core_codes::FAILED_TO_CREATE_USER));
                 };
                 write_emails(tx, auth, &scim_user, profile).await?;
+                write_attributes(tx, auth, &scim_user, &declared).await?;
                 audit::record_user(tx, auth, principal, "user.created", &scim_user.id, &user.id)
                     .await?;
                 Ok(scim_user)
@@ -364,8 +370,10 @@ async fn update(
     principal: &Principal,
     id: &str,
     profile: &CanonicalUser,
+    declared: &[SchemaExtension],
 ) -> Result<(ScimUser, &'static str), ApiError> {
     let (auth, principal, profile) = (auth.clone(), principal.clone(), profile.clone());
+    let declared = declared.to_vec();
     let id = id.to_owned();
     auth.clone()
         .store()
@@ -404,6 +412,9 @@ async fn update(
                 tx.delete_many::<ScimEmail>(&Where::eq("scimUserId", updated.id.as_str()))
                     .await?;
                 write_emails(tx, auth, &updated, profile).await?;
+                tx.delete_many::<ScimUserAttribute>(&Where::eq("scimUserId", updated.id.as_str()))
+                    .await?;
+                write_attributes(tx, auth, &updated, &declared).await?;
                 let action = match (current.active, updated.active) {
                     (true, false) => {
                         revoke_if_inactive(tx, &updated.user_id).await?;
@@ -462,6 +473,8 @@ async fn remove(
     };
     tx.delete_many::<ScimEmail>(&Where::eq("scimUserId", current.id.as_str()))
         .await?;
+    tx.delete_many::<ScimUserAttribute>(&Where::eq("scimUserId", current.id.as_str()))
+        .await?;
     tx.delete::<ScimUser>(&Where::eq("id", current.id.as_str()))
         .await?;
     let user_id = current.user_id.as_str();
@@ -487,6 +500,8 @@ async fn remove_created(auth: &Auth, scim_user: &ScimUser) -> Result<(), ApiErro
             Box::pin(async move {
                 let id = scim_user.id.as_str();
                 tx.delete_many::<ScimEmail>(&Where::eq("scimUserId", id))
+                    .await?;
+                tx.delete_many::<ScimUserAttribute>(&Where::eq("scimUserId", id))
                     .await?;
                 tx.delete::<ScimUser>(&Where::eq("id", id)).await?;
                 tx.delete_many::<crate::models::ScimAuditEvent>(&Where::eq("resourceId", id))
@@ -556,6 +571,29 @@ async fn write_emails(
             value: email.value.clone(),
             r#type: email.r#type.clone(),
             primary: email.primary,
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes one `scimUserAttribute` row per single-valued attribute of a declared extension of
+/// `scim_user` (read from its stored `attributes`).
+async fn write_attributes(
+    tx: &Store,
+    auth: &Auth,
+    scim_user: &ScimUser,
+    declared: &[SchemaExtension],
+) -> Result<(), ApiError> {
+    for indexed in super::extension::indexed(&scim_user.attributes, declared) {
+        tx.create(ScimUserAttribute {
+            id: auth.env().ids.id(),
+            scim_user_id: scim_user.id.clone(),
+            connection_id: scim_user.connection_id.clone(),
+            key: indexed.key,
+            value: indexed.value,
+            folded: indexed.folded,
+            number: indexed.number,
         })
         .await?;
     }

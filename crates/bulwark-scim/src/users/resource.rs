@@ -1,5 +1,6 @@
 //! The User resource answered to clients, with upstream v1.7.1's key order: `schemas, name, emails,
-//! [title … entitlements], id, externalId?, userName, displayName, active, <enterprise URN>?, meta`.
+//! [title … entitlements], id, externalId?, userName, displayName, active, <enterprise URN>?,
+//! <declared extension URNs>?, meta`.
 //!
 //! The stored `attributes` document may come back from the database with its keys reordered
 //! (`PostgreSQL`'s `jsonb`), so every object is written out in the schema's order here.
@@ -11,11 +12,13 @@ use bulwark_core::models::wire::format_date;
 use serde_json::{Map, Value};
 
 use super::input::{ENTERPRISE_ATTRIBUTES, MULTI_VALUED, NAME_PARTS, SINGULAR_ATTRIBUTES};
-use super::{ENTERPRISE_ATTRIBUTE, ENTERPRISE_SCHEMA};
+use super::{ENTERPRISE_ATTRIBUTE, ENTERPRISE_SCHEMA, extension};
 use crate::models::ScimUser;
+use crate::options::SchemaExtension;
 
-/// The resource of `user` without `meta`: what a PATCH operates on.
-pub(crate) fn current(user: &ScimUser) -> Value {
+/// The resource of `user` without `meta`: what a PATCH operates on. The `declared` custom extensions
+/// follow the Enterprise User extension, in declaration order (`writeOnly` attributes included).
+pub(crate) fn current(user: &ScimUser, declared: &[SchemaExtension]) -> Value {
     let mut object = Map::new();
     let empty = Map::new();
     let attributes = user.attributes.as_object().unwrap_or(&empty);
@@ -56,13 +59,15 @@ pub(crate) fn current(user: &ScimUser) -> Value {
         }
         object.insert(ENTERPRISE_SCHEMA.to_owned(), enterprise);
     }
+    object.extend(extension::output(attributes, declared));
     Value::Object(object)
 }
 
 /// The full resource of `user`, `meta` included.
-pub(crate) fn render(auth: &Auth, user: &ScimUser) -> Value {
-    let mut resource = current(user);
+pub(crate) fn render(auth: &Auth, user: &ScimUser, declared: &[SchemaExtension]) -> Value {
+    let mut resource = current(user, declared);
     if let Value::Object(object) = &mut resource {
+        extension::hide_write_only(object, declared);
         object.insert(
             "meta".to_owned(),
             serde_json::json!({

@@ -5,6 +5,8 @@
 #[cfg(test)]
 mod db;
 #[cfg(test)]
+mod extensions;
+#[cfg(test)]
 mod metadata;
 #[cfg(test)]
 mod tokens;
