@@ -13,7 +13,8 @@
 //! `eq ne co sw ew` (case-insensitive ones through the folded copy), booleans with `eq ne`, integers
 //! with `eq ne gt ge lt le` on the numeric `number` column (text would put `10` before `9`), and
 //! timestamps with the same operators on their RFC 3339 UTC millisecond text, which sorts like the
-//! instants. `pr` asks for the row. Multi-valued extension attributes are not filterable.
+//! instants. `pr` asks for the row, and every comparison (`ne` included) matches only Users that have
+//! the attribute. Multi-valued extension attributes are not filterable, nor sortable.
 
 use bulwark_core::adapter::{Case, Exists, Op, Value};
 use bulwark_core::models::wire::format_date;
@@ -484,6 +485,44 @@ mod tests {
             .negate()
             .and(Where::cmp("createdAt", Op::Gt, created)));
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn declared_extension_attributes_become_exists_over_their_rows() {
+        use crate::options::{AttributeKind, ExtensionAttribute, SchemaExtension};
+        const ACME: &str = "urn:example:acme:2.0:User";
+        let declared = [SchemaExtension::new(ACME, "Acme")
+            .attribute(ExtensionAttribute::new("badge", AttributeKind::String))
+            .attribute(ExtensionAttribute::new("level", AttributeKind::Integer))
+            .attribute(ExtensionAttribute::new("since", AttributeKind::DateTime))];
+        let parse = |text: &str| parse_user_filter(text, &declared).unwrap().unwrap();
+        let row = |name: &str, filter: Where| {
+            attributes_exist(
+                Where::eq("key", format!("{}:{name}", ACME.to_lowercase())).and(filter),
+            )
+        };
+        assert_eq!(
+            parse(&format!(r#"{ACME}:Badge eq "B-7""#)),
+            row("badge", Where::eq("folded", "b-7"))
+        );
+        assert_eq!(
+            parse(&format!("{ACME}:level gt 9")),
+            row("level", Where::cmp("number", Op::Gt, 9_i64))
+        );
+        assert_eq!(
+            parse(&format!(r#"{ACME}:since le "2026-01-01T01:00:00+01:00""#)),
+            row(
+                "since",
+                Where::cmp("value", Op::Lte, "2026-01-01T00:00:00.000Z")
+            )
+        );
+        assert_eq!(
+            parse(&format!("{ACME}:level pr")),
+            attributes_exist(Where::eq("key", format!("{}:level", ACME.to_lowercase())))
+        );
+        // Without the declaration the path is not a User attribute.
+        let err = parse_user_filter(&format!("{ACME}:level pr"), &[]).unwrap_err();
+        assert_eq!(err.scim_type, Some("invalidFilter"));
     }
 
     #[test]
