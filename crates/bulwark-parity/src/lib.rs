@@ -152,7 +152,7 @@ async fn record_oracle(
         let mut oracle = OracleTarget::start(root, pin)?;
         for sc in wanted {
             for db in &sc.databases {
-                let transcript = runner::run(&mut oracle, sc, db).await?;
+                let transcript = runner::run(&mut oracle, sc, pin, db).await?;
                 let steps = normalize::normalize(&transcript);
                 let path = transcript_path(root, pin, sc, db);
                 let text = serde_json::to_string_pretty(&steps)? + "\n";
@@ -187,7 +187,7 @@ async fn compare(
         let Some(sc) = scenarios.iter().find(|s| &s.id == id) else {
             continue;
         };
-        let transcript = runner::run(&mut bulwark, sc, db).await?;
+        let transcript = runner::run(&mut bulwark, sc, pin, db).await?;
         let got = normalize::normalize(&transcript);
         let ordered = |step: &str| sc.steps.iter().any(|s| s.name == step && s.ordered);
         let findings = diff::diff(want, &got, &ordered)

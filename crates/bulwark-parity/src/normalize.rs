@@ -55,6 +55,11 @@ struct Placeholders {
 }
 
 fn looks_random(s: &str) -> bool {
+    // Base64 padding is allowed at the end (v1.6.30's SCIM provider tokens carry it).
+    let s = s
+        .strip_suffix("==")
+        .or_else(|| s.strip_suffix('='))
+        .unwrap_or(s);
     s.len() >= 16
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

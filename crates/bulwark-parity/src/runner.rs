@@ -28,14 +28,15 @@ pub trait Target {
     ) -> impl Future<Output = anyhow::Result<Response>>;
 }
 
-/// Runs `scenario` on `database` against `target`.
+/// Runs `scenario` with the options of `pin` on `database` against `target`.
 pub async fn run<T: Target>(
     target: &mut T,
     scenario: &Scenario,
+    pin: &str,
     database: &str,
 ) -> anyhow::Result<Transcript> {
     target
-        .init(&scenario.options, database)
+        .init(&scenario.options_for(pin), database)
         .await
         .with_context(|| format!("{}: init", scenario.id))?;
     let mut vars = BTreeMap::new();

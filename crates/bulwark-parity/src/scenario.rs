@@ -32,6 +32,10 @@ pub struct Scenario {
     /// Upstream options (`emailAndPassword`, `session`, `plugins`, ...).
     #[serde(default)]
     pub options: serde_json::Value,
+    /// Options for one pin where the two lines differ (`[pin_options."v1.7.1"]`): each top-level key
+    /// replaces the same key of `options` on that pin (and on Bulwark when it is compared with that pin).
+    #[serde(default)]
+    pub pin_options: BTreeMap<String, serde_json::Value>,
     /// The requests, in order.
     #[serde(rename = "step")]
     pub steps: Vec<Step>,
@@ -109,6 +113,22 @@ impl Step {
 }
 
 impl Scenario {
+    /// The options both servers are built with when compared on `pin`: `options`, with the top-level
+    /// keys of `pin_options[pin]` replacing the shared ones.
+    pub fn options_for(&self, pin: &str) -> serde_json::Value {
+        let Some(serde_json::Value::Object(overrides)) = self.pin_options.get(pin) else {
+            return self.options.clone();
+        };
+        let mut options = match &self.options {
+            serde_json::Value::Object(map) => map.clone(),
+            _ => serde_json::Map::new(),
+        };
+        for (key, value) in overrides {
+            options.insert(key.clone(), value.clone());
+        }
+        serde_json::Value::Object(options)
+    }
+
     /// Parses one scenario file; `root` is `reference/scenarios`.
     pub fn load(root: &Path, path: &Path) -> anyhow::Result<Self> {
         let text =
@@ -172,6 +192,17 @@ impl Scenario {
                 bail!("{}: unknown pin `{pin}`", self.id);
             }
         }
+        for (pin, options) in &self.pin_options {
+            if !self.pins.contains(pin) {
+                bail!(
+                    "{}: `pin_options` names `{pin}`, which the scenario does not run on",
+                    self.id
+                );
+            }
+            if !options.is_object() {
+                bail!("{}: `pin_options.\"{pin}\"` must be a table", self.id);
+            }
+        }
         for db in &self.databases {
             if !matches!(db.as_str(), "memory" | "sqlite") {
                 bail!("{}: unknown database `{db}` (memory or sqlite)", self.id);
@@ -203,4 +234,56 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> anyhow::Result<Scenario> {
+        let mut scenario: Scenario = toml::from_str(text)?;
+        scenario.id = "area/test".to_owned();
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    #[test]
+    fn pin_options_replace_the_shared_keys_on_their_pin_only() {
+        let scenario = parse(
+            r#"
+            title = "t"
+            [options]
+            emailAndPassword = { enabled = true }
+            plugins = ["organization"]
+            [pin_options."v1.7.1"]
+            plugins = [{ name = "scim", options = { connections = [] } }]
+            [[step]]
+            name = "s"
+            request = "GET /ok"
+            "#,
+        )
+        .unwrap();
+        let old = scenario.options_for("v1.6.30");
+        assert_eq!(old["plugins"], serde_json::json!(["organization"]));
+        let new = scenario.options_for("v1.7.1");
+        assert_eq!(new["emailAndPassword"]["enabled"], true);
+        assert_eq!(new["plugins"][0]["name"], "scim");
+    }
+
+    #[test]
+    fn pin_options_for_a_pin_the_scenario_skips_are_refused() {
+        let error = parse(
+            r#"
+            title = "t"
+            pins = ["v1.6.30"]
+            [pin_options."v1.7.1"]
+            plugins = []
+            [[step]]
+            name = "s"
+            request = "GET /ok"
+            "#,
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("does not run on"), "{error}");
+    }
 }

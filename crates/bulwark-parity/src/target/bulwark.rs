@@ -11,6 +11,11 @@ use bulwark_core::{Adapter, Auth, AuthBuilder};
 use bulwark_organization::api::NewMember;
 use bulwark_organization::options::{Limit, OrganizationLimit, TeamOptions};
 use bulwark_organization::{OrganizationApi, OrganizationOptions};
+use bulwark_scim::ScimOptions;
+use bulwark_scim::Scopes;
+use bulwark_scim::options::{
+    DefaultScimProvider, StaticConnection, StaticCredential, TokenStorage,
+};
 use bytes::Bytes;
 use serde_json::Value;
 
@@ -210,6 +215,7 @@ fn plugins(mut builder: AuthBuilder, value: &Value) -> anyhow::Result<AuthBuilde
             "organization" => {
                 builder.plugin(bulwark_organization::organization(organization(&options)?))
             }
+            "scim" => builder.plugin(bulwark_scim::scim(scim(&options)?)),
             other => bail!("plugin `{other}` is not supported by Bulwark yet"),
         };
     }
@@ -252,6 +258,152 @@ fn organization(value: &Value) -> anyhow::Result<OrganizationOptions> {
         };
     }
     Ok(options)
+}
+
+/// Upstream's SCIM options: v1.6.30's provider tokens (`storeSCIMToken`, `providerOwnership`,
+/// `defaultSCIM`, `requiredRole`) and v1.7.1's code-defined `connections`.
+fn scim(value: &Value) -> anyhow::Result<ScimOptions> {
+    let mut options = ScimOptions::default();
+    if value.is_null() {
+        return Ok(options);
+    }
+    for (key, v) in fields(value, "scim")? {
+        options = match key.as_str() {
+            "storeSCIMToken" => options.store_scim_token(match v.as_str() {
+                Some("plain") => TokenStorage::Plain,
+                Some("hashed") => TokenStorage::Hashed,
+                Some("encrypted") => TokenStorage::Encrypted,
+                _ => bail!(
+                    "option `scim.storeSCIMToken` must be \"plain\", \"hashed\" or \"encrypted\" here"
+                ),
+            }),
+            "providerOwnership" => {
+                let mut enabled = false;
+                for (k, flag_value) in fields(&v, "scim.providerOwnership")? {
+                    match k.as_str() {
+                        "enabled" => enabled = flag(&flag_value, &k)?,
+                        other => bail!(
+                            "option `scim.providerOwnership.{other}` is not supported by Bulwark yet"
+                        ),
+                    }
+                }
+                options.provider_ownership(enabled)
+            }
+            "requiredRole" => options.required_role(strings(&v, "scim.requiredRole")?),
+            "defaultSCIM" => {
+                let list = v.as_array().context("`scim.defaultSCIM` must be a list")?;
+                for entry in list {
+                    options = options.default_provider(default_scim(entry)?);
+                }
+                options
+            }
+            "connections" => {
+                let list = v.as_array().context("`scim.connections` must be a list")?;
+                for entry in list {
+                    options = options.connection(scim_connection(entry)?);
+                }
+                options
+            }
+            other => bail!("option `scim.{other}` is not supported by Bulwark yet"),
+        };
+    }
+    Ok(options)
+}
+
+/// One of upstream's `defaultSCIM` providers.
+fn default_scim(value: &Value) -> anyhow::Result<DefaultScimProvider> {
+    let mut provider = DefaultScimProvider {
+        provider_id: String::new(),
+        scim_token: String::new(),
+        organization_id: None,
+    };
+    for (key, v) in fields(value, "scim.defaultSCIM[]")? {
+        let text = v
+            .as_str()
+            .with_context(|| format!("`scim.defaultSCIM[].{key}` must be a string"))?
+            .to_owned();
+        match key.as_str() {
+            "providerId" => provider.provider_id = text,
+            "scimToken" => provider.scim_token = text,
+            "organizationId" => provider.organization_id = Some(text),
+            other => bail!("option `scim.defaultSCIM[].{other}` is not supported by Bulwark yet"),
+        }
+    }
+    Ok(provider)
+}
+
+/// One of upstream v1.7.1's `connections`, with its static bearer credentials.
+fn scim_connection(value: &Value) -> anyhow::Result<StaticConnection> {
+    let map = fields(value, "scim.connections[]")?;
+    let id = map
+        .get("id")
+        .and_then(Value::as_str)
+        .context("a SCIM connection needs an `id`")?;
+    let mut connection = StaticConnection::new(id);
+    for (key, v) in &map {
+        let text = || {
+            v.as_str()
+                .with_context(|| format!("`scim.connections[].{key}` must be a string"))
+        };
+        connection = match key.as_str() {
+            "id" => connection,
+            "provisioningDomainId" => connection.provisioning_domain(text()?),
+            "organizationId" => connection.organization(text()?),
+            "credentials" => {
+                let list = v
+                    .as_array()
+                    .context("`scim.connections[].credentials` must be a list")?;
+                for credential in list {
+                    connection = connection.credential(static_credential(credential)?);
+                }
+                connection
+            }
+            other => bail!("option `scim.connections[].{other}` is not supported by Bulwark yet"),
+        };
+    }
+    Ok(connection)
+}
+
+/// A `{ type: "bearer", id, token, scopes? }` credential.
+fn static_credential(value: &Value) -> anyhow::Result<StaticCredential> {
+    let map = fields(value, "scim.connections[].credentials[]")?;
+    let text = |key: &str| {
+        map.get(key)
+            .and_then(Value::as_str)
+            .with_context(|| format!("a SCIM credential needs a string `{key}`"))
+    };
+    if text("type")? != "bearer" {
+        bail!("only `bearer` SCIM credentials are supported");
+    }
+    let mut credential = StaticCredential::new(text("id")?, text("token")?);
+    for (key, v) in &map {
+        match key.as_str() {
+            "type" | "id" | "token" => {}
+            "scopes" => {
+                let names = strings(v, "scopes")?;
+                let scopes = Scopes::parse(names.iter().map(String::as_str))
+                    .context("unknown SCIM scope")?;
+                credential = credential.scopes(scopes);
+            }
+            other => bail!(
+                "option `scim.connections[].credentials[].{other}` is not supported by Bulwark yet"
+            ),
+        }
+    }
+    Ok(credential)
+}
+
+fn strings(value: &Value, name: &str) -> anyhow::Result<Vec<String>> {
+    value
+        .as_array()
+        .with_context(|| format!("`{name}` must be a list of strings"))?
+        .iter()
+        .map(|item| {
+            item.as_str()
+                .map(str::to_owned)
+                .with_context(|| format!("`{name}` must be a list of strings"))
+        })
+        .collect()
 }
 
 fn teams(value: &Value) -> anyhow::Result<TeamOptions> {
