@@ -2,9 +2,10 @@
 //! speaks for and what it may do.
 //!
 //! The order follows upstream: the `Authorization` header must carry a bearer token; static credentials of
-//! code-defined connections are compared first (constant time, every credential), then v1.6 provider
-//! tokens (`defaultSCIM` providers, then `scimProvider` rows), then the application's verifier. The
-//! result is a [`Principal`]; no credential value is ever logged or kept in it.
+//! code-defined connections are compared first (constant time, every credential), then a
+//! `ba_scim_credential_` token is verified against the managed catalog (and nothing else), then v1.6
+//! provider tokens (`defaultSCIM` providers, then `scimProvider` rows), then the application's
+//! verifier. The result is a [`Principal`]; no credential value is ever logged or kept in it.
 
 pub mod provider_token;
 
@@ -151,6 +152,8 @@ pub enum CredentialSource {
     Static,
     /// The application's bearer verifier.
     Verifier,
+    /// A credential of the managed connection catalog (`crate::managed`).
+    Managed,
 }
 
 impl CredentialSource {
@@ -161,6 +164,7 @@ impl CredentialSource {
             Self::DefaultProvider => "default-provider",
             Self::Static => "static",
             Self::Verifier => "verifier",
+            Self::Managed => "managed",
         }
     }
 }
@@ -230,6 +234,12 @@ pub async fn authenticate(req: &RequestCtx, options: &ScimOptions) -> Result<Pri
     let now = req.auth().env().clock.now();
     if let Some(principal) = static_credential(options, token, now) {
         return Ok(principal);
+    }
+    if token.starts_with(provider_token::MANAGED_CREDENTIAL_PREFIX) {
+        // The managed namespace belongs to the catalog alone: never the verifier or provider tokens.
+        return crate::managed::authenticate(req.auth(), options, token, now)
+            .await?
+            .ok_or_else(|| ScimError::unauthorized("Invalid SCIM bearer token"));
     }
     if let Some(principal) = provider_token::verify(req.auth(), options, token).await? {
         return Ok(principal);

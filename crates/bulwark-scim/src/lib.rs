@@ -12,6 +12,7 @@ pub mod audit;
 pub mod credentials;
 pub mod error;
 pub mod filter;
+pub mod managed;
 pub mod models;
 pub mod options;
 pub mod patch;
@@ -65,7 +66,7 @@ impl Plugin for ScimPlugin {
                     .collect(),
             ));
         }
-        for model in schema::models() {
+        for model in schema::models(&self.options) {
             auth.model(model);
         }
         routes::register(auth, &Arc::new(self.options.clone()));

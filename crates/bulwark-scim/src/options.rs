@@ -275,6 +275,8 @@ pub struct ScimOptions {
     pub verify_bearer_token: Option<BearerVerifier>,
     /// Whether `DELETE /Users/:id` also deletes the Bulwark user (default: when nothing else uses it).
     pub delete_users: DeleteUsers,
+    /// The managed connection catalog (upstream v1.7.1's `managedConnections`); off by default.
+    pub managed_connections: Option<ManagedConnectionOptions>,
     /// Runs after a SCIM user was created (after the commit).
     pub on_user_provisioned: Option<ScimUserHook>,
     /// Runs after a SCIM user was replaced, patched, deactivated or reactivated (after the commit).
@@ -298,6 +300,7 @@ impl Default for ScimOptions {
             connections: Vec::new(),
             verify_bearer_token: None,
             delete_users: DeleteUsers::WhenUnused,
+            managed_connections: None,
             on_user_provisioned: None,
             on_user_updated: None,
             on_user_deprovisioned: None,
@@ -445,6 +448,9 @@ impl ScimOptions {
                 }
             }
         }
+        if let Some(managed) = &self.managed_connections {
+            problems.extend(managed.problems());
+        }
         problems
     }
 
@@ -452,6 +458,13 @@ impl ScimOptions {
     #[must_use]
     pub fn delete_users(mut self, delete_users: DeleteUsers) -> Self {
         self.delete_users = delete_users;
+        self
+    }
+
+    /// Turns on the managed connection catalog (`bulwark_scim::managed`).
+    #[must_use]
+    pub fn managed_connections(mut self, managed: ManagedConnectionOptions) -> Self {
+        self.managed_connections = Some(managed);
         self
     }
 
@@ -508,3 +521,72 @@ pub struct ScimUserEvent {
 /// error is logged and the client still gets its answer.
 pub type ScimUserHook =
     Arc<dyn Fn(ScimUserEvent) -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
+
+/// The managed connection catalog's options (upstream's `managedConnections`): connections and their
+/// rotating credentials created at run time through `bulwark_scim::managed::ManagedConnections`.
+#[derive(Clone)]
+pub struct ManagedConnectionOptions {
+    /// The HMAC key under which credential digests are stored: at least 32 characters.
+    pub credential_hash_secret: String,
+    /// How many unexpired, unrevoked credentials a connection may have at once: 1–100 (default 5).
+    pub max_active_credentials: u32,
+    /// How often a credential's `lastUsedAt` is written at most (default 300 seconds).
+    pub last_used_write_interval: time::Duration,
+}
+
+impl ManagedConnectionOptions {
+    /// The catalog with `credential_hash_secret` and upstream's defaults.
+    pub fn new(credential_hash_secret: impl Into<String>) -> Self {
+        Self {
+            credential_hash_secret: credential_hash_secret.into(),
+            max_active_credentials: 5,
+            last_used_write_interval: time::Duration::seconds(300),
+        }
+    }
+
+    /// Sets how many credentials a connection may have active at once.
+    #[must_use]
+    pub fn max_active_credentials(mut self, max: u32) -> Self {
+        self.max_active_credentials = max;
+        self
+    }
+
+    /// Sets how often `lastUsedAt` is written at most.
+    #[must_use]
+    pub fn last_used_write_interval(mut self, interval: time::Duration) -> Self {
+        self.last_used_write_interval = interval;
+        self
+    }
+
+    /// Every problem with these options, in upstream's words.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.credential_hash_secret.chars().count() < 32 {
+            problems.push(
+                "SCIM managed credentialHashSecret must contain at least 32 characters.".to_owned(),
+            );
+        }
+        if !(1..=100).contains(&self.max_active_credentials) {
+            problems.push(
+                "SCIM managed maxActiveCredentials must be an integer between 1 and 100.".to_owned(),
+            );
+        }
+        if self.last_used_write_interval.is_negative() {
+            problems.push(
+                "SCIM managed lastUsedWriteIntervalSeconds must be a non-negative integer."
+                    .to_owned(),
+            );
+        }
+        problems
+    }
+}
+
+impl fmt::Debug for ManagedConnectionOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ManagedConnectionOptions")
+            .field("credential_hash_secret", &"[redacted]")
+            .field("max_active_credentials", &self.max_active_credentials)
+            .field("last_used_write_interval", &self.last_used_write_interval)
+            .finish()
+    }
+}

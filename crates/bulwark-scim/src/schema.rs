@@ -16,15 +16,21 @@ pub const EXTERNAL_ID_INDEX: &str = "scimUser_connectionId_externalId_uidx";
 /// Unique index over `scimUser(connectionId, userId)`: one SCIM user per Bulwark user and connection.
 pub const CONNECTION_USER_INDEX: &str = "scimUser_connectionId_userId_uidx";
 
-/// The models the plugin adds.
-pub fn models() -> Vec<ModelDef> {
-    vec![
+/// The models the plugin adds with `options`: the managed connection catalog's tables only when it is
+/// configured.
+pub fn models(options: &crate::options::ScimOptions) -> Vec<ModelDef> {
+    let managed = options.managed_connections.is_some();
+    let mut models = vec![
         scim_provider(),
         scim_user(),
         scim_email(),
         scim_user_attribute(),
         scim_audit_event(),
-    ]
+    ];
+    if managed {
+        models.extend(crate::managed::models::models());
+    }
+    models
 }
 
 fn string(name: &str) -> FieldDef {

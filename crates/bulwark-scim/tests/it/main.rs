@@ -7,6 +7,8 @@ mod db;
 #[cfg(test)]
 mod extensions;
 #[cfg(test)]
+mod managed;
+#[cfg(test)]
 mod metadata;
 #[cfg(test)]
 mod tokens;
