@@ -60,6 +60,7 @@ struct AuthInner {
     env: Environment,
     hooks: HookRegistry,
     endpoints: Vec<Endpoint>,
+    fallbacks: Vec<Endpoint>,
     extensions: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     plugins: Vec<&'static str>,
     error_codes: Vec<(&'static str, &'static [ErrorCode])>,
@@ -158,7 +159,15 @@ impl Auth {
             }
             e.match_path(path).map(|params| (e, params))
         });
-        let Some((endpoint, params)) = route else {
+        let fallback = || {
+            self.0.fallbacks.iter().find(|f| {
+                path == f.path
+                    || path
+                        .strip_prefix(f.path.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        };
+        let Some((endpoint, params)) = route.or_else(|| fallback().map(|f| (f, Vec::new()))) else {
             return ApiResponse::empty(StatusCode::NOT_FOUND).into_http();
         };
         let query = parts.uri.query().map(str::to_owned);
@@ -231,6 +240,7 @@ pub struct AuthBuilder {
     models: Vec<ModelDef>,
     extra_fields: Vec<(String, Vec<FieldDef>)>,
     endpoints: Vec<Endpoint>,
+    fallbacks: Vec<Endpoint>,
     hooks: HookRegistry,
     extensions: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     plugin_ids: Vec<&'static str>,
@@ -258,6 +268,7 @@ impl Default for AuthBuilder {
             models: Vec::new(),
             extra_fields: Vec::new(),
             endpoints: Vec::new(),
+            fallbacks: Vec::new(),
             hooks: HookRegistry::default(),
             extensions: HashMap::new(),
             plugin_ids: Vec::new(),
@@ -373,6 +384,13 @@ impl AuthBuilder {
         self
     }
 
+    /// Adds a fallback: it answers requests of any method to its path, or below it, that no endpoint
+    /// matches (a protocol with its own "not found" body, such as SCIM under `/scim/v2`).
+    pub fn fallback(&mut self, endpoint: Endpoint) -> &mut Self {
+        self.fallbacks.push(endpoint);
+        self
+    }
+
     /// Adds an endpoint before-hook.
     pub fn before(&mut self, matcher: Matcher, hook: EndpointBefore) -> &mut Self {
         self.hooks.endpoint_before.push((matcher, hook));
@@ -485,6 +503,7 @@ impl AuthBuilder {
             env: self.env,
             hooks: self.hooks,
             endpoints: self.endpoints,
+            fallbacks: self.fallbacks,
             extensions: self.extensions,
             plugins: self.plugin_ids,
             error_codes: self.error_codes,

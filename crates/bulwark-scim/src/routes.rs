@@ -24,6 +24,44 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
     me::register(auth, options);
     metadata::register(auth, options);
     users::register(auth, options);
+    register_not_allowed(auth);
+    // Anything else under /scim/v2 (a resource type Bulwark does not serve, `/Bulk`, a typo) is a SCIM
+    // 404 (RFC 7644 §3.12), not an empty one.
+    auth.fallback(
+        Endpoint::new(Method::GET, "/scim/v2", |_| async {
+            Ok(ScimError::not_found("Not a SCIM endpoint").into_response())
+        })
+        .own_body_checks(),
+    );
+}
+
+/// The discovery endpoints are read-only: other methods answer `405 Method Not Allowed` as a SCIM error
+/// (RFC 7644 §4: "the service provider SHALL return 405") rather than an empty `404`.
+fn register_not_allowed(auth: &mut AuthBuilder) {
+    let paths = [
+        "/ServiceProviderConfig",
+        "/Schemas",
+        "/Schemas/:schemaId",
+        "/ResourceTypes",
+        "/ResourceTypes/:resourceTypeId",
+    ];
+    for path in paths {
+        for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+            // Whatever the body, the method decides: no body checks, no credential.
+            let endpoint = Endpoint::new(method, format!("/scim/v2{path}"), |req| async move {
+                let mut res = ScimError::new(
+                    http::StatusCode::METHOD_NOT_ALLOWED,
+                    format!("{} is not supported on this endpoint", req.method()),
+                )
+                .into_response();
+                res.headers
+                    .insert(header::ALLOW, HeaderValue::from_static("GET"));
+                Ok(res)
+            })
+            .own_body_checks();
+            auth.endpoint(endpoint);
+        }
+    }
 }
 
 /// Who may call a `/scim/v2` endpoint.

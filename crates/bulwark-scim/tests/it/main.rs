@@ -11,6 +11,8 @@ mod managed;
 #[cfg(test)]
 mod metadata;
 #[cfg(test)]
+mod routing;
+#[cfg(test)]
 mod tokens;
 #[cfg(test)]
 mod users;
