@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bulwark_core::adapter::memory::MemoryAdapter;
-use bulwark_core::{Adapter, ApiError, Auth, Environment, Row, Where};
+use bulwark_core::hooks::{Before, Create};
+use bulwark_core::{Adapter, ApiError, Auth, AuthBuilder, Environment, Row, Where};
+use bulwark_organization::models::Organization;
+use bulwark_organization::{OrganizationApi, OrganizationOptions, organization};
 use bulwark_scim::credentials::{Scopes, VerifiedBearer};
 use bulwark_scim::managed::{
     ConnectionStatus, CreateRequest, CredentialStatus, IssuedCredential, ManagedConnections,
@@ -37,16 +40,26 @@ fn managed_options() -> ManagedConnectionOptions {
 }
 
 fn setup_with(options: ScimOptions, adapter: Arc<dyn Adapter>) -> Setup {
+    setup_built(options, adapter, |builder| builder)
+}
+
+/// A setup whose builder `extra` adds to (plugins, hooks) before the scim plugin.
+fn setup_built(
+    options: ScimOptions,
+    adapter: Arc<dyn Adapter>,
+    extra: impl FnOnce(AuthBuilder) -> AuthBuilder,
+) -> Setup {
     let clock = FakeClock::at(START);
     let env = Environment {
         clock: Arc::new(clock.clone()),
         ids: Arc::new(SequentialIds::new()),
     };
-    let auth = Auth::builder()
+    let builder = Auth::builder()
         .database(adapter)
         .secret("test-secret-that-is-long-enough-for-hmac")
         .base_url(ORIGIN)
-        .environment(env)
+        .environment(env);
+    let auth = extra(builder)
         .plugin(scim(options))
         .build()
         .expect("valid configuration");
@@ -764,6 +777,106 @@ async fn tampered_digests_and_versions_are_refused() {
         .unwrap();
     let (status, json) = send(&setup.auth, Method::GET, &issued.token, None).await;
     assert_unauthorized(status, &json);
+}
+
+// upstream: scim-managed-connections.test.ts › SCIM managed connections › joins an ambient transaction for decommission without deadlocking
+#[tokio::test]
+async fn decommission_joins_an_ambient_transaction() {
+    let setup = setup();
+    let issued = create(&setup, "creation-request-0001").await;
+    let id = issued.connection.connection_id.clone();
+    let managed = setup.managed.clone();
+    let inner_id = id.clone();
+    let state = setup
+        .auth
+        .store()
+        .transaction(move |store| {
+            Box::pin(async move {
+                managed
+                    .within(store)
+                    .decommission(&inner_id, "tenant-a", "admin")
+                    .await
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(state.connection.status, ConnectionStatus::Decommissioned);
+    let stored = setup.managed.get(&id, "tenant-a").await.unwrap();
+    assert_eq!(stored, state);
+    let (status, json) = send(&setup.auth, Method::GET, &issued.token, None).await;
+    assert_unauthorized(status, &json);
+}
+
+// upstream: scim-managed-connections.test.ts › SCIM managed connections › uses the native adapter transaction when no ambient transaction exists
+#[tokio::test]
+async fn a_failed_creation_leaves_nothing_behind() {
+    let setup = setup_built(
+        ScimOptions::default().managed_connections(managed_options()),
+        Arc::new(MemoryAdapter::new()),
+        |builder| {
+            builder.database_hook_before::<Create<ScimManagedConnectionEvent>>(Arc::new(
+                |_ctx, event: ScimManagedConnectionEvent| {
+                    Box::pin(async move {
+                        if event.event_type == "credential.issued" {
+                            Err(ApiError::message_only(StatusCode::IM_A_TEAPOT, "refused"))
+                        } else {
+                            Ok(Before::Continue(event))
+                        }
+                    })
+                },
+            ))
+        },
+    );
+    let err = setup
+        .managed
+        .create(create_request("creation-request-0001", "tenant-a"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), StatusCode::IM_A_TEAPOT);
+    assert_eq!(count::<ScimManagedConnection>(&setup.auth).await, 0);
+    assert_eq!(count::<ScimManagedCredential>(&setup.auth).await, 0);
+    assert_eq!(count::<ScimManagedConnectionEvent>(&setup.auth).await, 0);
+}
+
+#[tokio::test]
+async fn an_organization_scoped_managed_connection_provisions_memberships() {
+    let setup = setup_built(
+        ScimOptions::default().managed_connections(managed_options()),
+        Arc::new(MemoryAdapter::new()),
+        |builder| builder.plugin(organization(OrganizationOptions::default())),
+    );
+    let org = setup
+        .auth
+        .store()
+        .create(Organization {
+            id: "org-1".to_owned(),
+            name: "Acme".to_owned(),
+            slug: "acme".to_owned(),
+            logo: None,
+            created_at: START,
+            metadata: None,
+            extra: Row::new(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let mut request = create_request("creation-request-0001", "tenant-a");
+    request.organization_id = Some(org.id.clone());
+    let issued = setup.managed.create(request).await.unwrap();
+    assert_eq!(issued.connection.organization_id.as_deref(), Some("org-1"));
+    let body = json!({"schemas": [USER_SCHEMA], "userName": "ada@example.com"});
+    let (status, json) = send(&setup.auth, Method::POST, &issued.token, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    let scim_user: ScimUser = setup
+        .auth
+        .store()
+        .find_one(&Where::eq("id", json["id"].as_str().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    let api = OrganizationApi::new(&setup.auth).unwrap();
+    let member = api.find_member(&org.id, &scim_user.user_id).await.unwrap();
+    assert_eq!(member.map(|m| m.role).as_deref(), Some("member"));
 }
 
 /// Concurrent rotations on a real database never leave more active credentials than the cap.
