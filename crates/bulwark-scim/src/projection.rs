@@ -50,13 +50,31 @@ impl Projection {
     /// The projection the query parameters ask for: every value of `attributes` and of
     /// `excludedAttributes` (each possibly comma-separated).
     pub fn from_query(attributes: &[String], excluded: &[String]) -> Result<Self, ScimError> {
+        Self::from_query_with(attributes, excluded, &[])
+    }
+
+    /// As [`Projection::from_query`], where `extensions` are the URNs of declared schema extensions:
+    /// `<urn>` selects a whole extension and `<urn>:<attribute>` one of its attributes.
+    pub fn from_query_with(
+        attributes: &[String],
+        excluded: &[String],
+        extensions: &[&str],
+    ) -> Result<Self, ScimError> {
         match (attributes.is_empty(), excluded.is_empty()) {
             (true, true) => Ok(Self::All),
             (false, false) => Err(ScimError::invalid_value(
                 "attributes and excludedAttributes cannot be used together",
             )),
-            (false, true) => Ok(Self::Include(selectors("attributes", attributes)?)),
-            (true, false) => Ok(Self::Exclude(selectors("excludedAttributes", excluded)?)),
+            (false, true) => Ok(Self::Include(selectors(
+                "attributes",
+                attributes,
+                extensions,
+            )?)),
+            (true, false) => Ok(Self::Exclude(selectors(
+                "excludedAttributes",
+                excluded,
+                extensions,
+            )?)),
         }
     }
 
@@ -73,7 +91,11 @@ impl Projection {
     }
 }
 
-fn selectors(param: &str, values: &[String]) -> Result<Vec<Selector>, ScimError> {
+fn selectors(
+    param: &str,
+    values: &[String],
+    extensions: &[&str],
+) -> Result<Vec<Selector>, ScimError> {
     let invalid = || {
         ScimError::invalid_value(format!(
             "{param} must be a comma-separated list of attribute paths"
@@ -86,28 +108,31 @@ fn selectors(param: &str, values: &[String]) -> Result<Vec<Selector>, ScimError>
             if part.is_empty() || part.chars().any(char::is_whitespace) {
                 return Err(invalid());
             }
-            out.push(selector(part).ok_or_else(invalid)?);
+            out.push(selector(part, extensions).ok_or_else(invalid)?);
         }
     }
     Ok(out)
 }
 
 /// The selector `path` names.
-fn selector(path: &str) -> Option<Selector> {
+fn selector(path: &str, extensions: &[&str]) -> Option<Selector> {
     let lower = path.to_ascii_lowercase();
     let enterprise = ENTERPRISE_USER.to_ascii_lowercase();
-    if lower == enterprise {
-        return Some(Selector {
-            attribute: enterprise,
-            sub: None,
-        });
-    }
-    if let Some(rest) = lower.strip_prefix(&format!("{enterprise}:")) {
-        let (attribute, _) = split_dotted(rest)?;
-        return Some(Selector {
-            attribute: enterprise,
-            sub: Some(attribute),
-        });
+    let declared = extensions.iter().map(|urn| urn.to_ascii_lowercase());
+    for urn in std::iter::once(enterprise.clone()).chain(declared) {
+        if lower == urn {
+            return Some(Selector {
+                attribute: urn,
+                sub: None,
+            });
+        }
+        if let Some(rest) = lower.strip_prefix(&format!("{urn}:")) {
+            let (attribute, _) = split_dotted(rest)?;
+            return Some(Selector {
+                attribute: urn,
+                sub: Some(attribute),
+            });
+        }
     }
     let core = format!("{}:", CORE_USER.to_ascii_lowercase());
     let rest = lower.strip_prefix(&core).unwrap_or(&lower);
@@ -358,6 +383,23 @@ mod tests {
         let got = project(&["name"], &[]);
         assert_eq!(got["name"], user()["name"]);
         assert_eq!(Projection::All.apply(user()), user());
+    }
+
+    #[test]
+    fn declared_extensions_are_selected_by_urn() {
+        const BADGE: &str = "urn:example:params:scim:schemas:extension:acme:2.0:User";
+        let mut resource = user();
+        resource[BADGE] = json!({"badge": "B-7", "floor": 3});
+        let own = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let projection =
+            Projection::from_query_with(&own(&[&format!("{BADGE}:badge")]), &[], &[BADGE]).unwrap();
+        assert_eq!(
+            projection.apply(resource.clone())[BADGE],
+            json!({"badge": "B-7"})
+        );
+        let projection = Projection::from_query_with(&[], &own(&[BADGE]), &[BADGE]).unwrap();
+        assert_eq!(projection.apply(resource).get(BADGE), None);
+        assert!(Projection::from_query(&own(&[BADGE]), &[]).is_err());
     }
 
     #[test]

@@ -128,17 +128,14 @@ impl Search {
             sort_order: req.query("sortOrder"),
             start_index: integer(req.query("startIndex"), "startIndex")?,
             count: integer(req.query("count"), "count")?,
-            projection: Projection::from_query(
-                &req.query_all("attributes"),
-                &req.query_all("excludedAttributes"),
-            )?,
+            projection: projection(request)?,
         })
     }
 
     /// RFC 7644 §3.4.3: the same parameters as members of a `SearchRequest` (the schema URN is
     /// required; `attributes` and `excludedAttributes` are arrays of strings).
-    fn from_body(body: Option<&Value>) -> Result<Self, ScimError> {
-        let Some(Value::Object(body)) = body else {
+    fn from_body(request: &ScimRequest) -> Result<Self, ScimError> {
+        let Some(Value::Object(body)) = request.body.as_ref() else {
             return Err(ScimError::invalid_value(
                 "A SearchRequest must be a JSON object",
             ));
@@ -192,7 +189,11 @@ impl Search {
             sort_order: text("sortOrder")?,
             start_index: number("startIndex")?,
             count: number("count")?,
-            projection: Projection::from_query(&list("attributes")?, &list("excludedAttributes")?)?,
+            projection: Projection::from_query_with(
+                &list("attributes")?,
+                &list("excludedAttributes")?,
+                &extension_urns(request),
+            )?,
         })
     }
 
@@ -231,7 +232,7 @@ async fn list(request: ScimRequest) -> Result<ApiResponse, ScimError> {
 /// `POST /Users/.search` and `POST /.search` (RFC 7644 §3.4.3): a list whose parameters travel in the
 /// body, so filters with personal data stay out of URLs and logs.
 async fn search(request: ScimRequest) -> Result<ApiResponse, ScimError> {
-    let search = Search::from_body(request.body.as_ref())?;
+    let search = Search::from_body(&request)?;
     run_search(&request, &search).await
 }
 
@@ -286,10 +287,21 @@ fn integer(raw: Option<String>, name: &str) -> Result<Option<i64>, ScimError> {
 
 /// The `attributes` / `excludedAttributes` of the query string.
 fn projection(request: &ScimRequest) -> Result<Projection, ScimError> {
-    Projection::from_query(
+    Projection::from_query_with(
         &request.req.query_all("attributes"),
         &request.req.query_all("excludedAttributes"),
+        &extension_urns(request),
     )
+}
+
+/// The URNs of the declared schema extensions.
+fn extension_urns(request: &ScimRequest) -> Vec<&str> {
+    request
+        .options
+        .schema_extensions
+        .iter()
+        .map(|e| e.urn.as_str())
+        .collect()
 }
 
 /// The resource of `user` with `status` and a `Location` header, projected as the query asks.
