@@ -568,7 +568,8 @@ impl ManagedConnectionOptions {
         }
         if !(1..=100).contains(&self.max_active_credentials) {
             problems.push(
-                "SCIM managed maxActiveCredentials must be an integer between 1 and 100.".to_owned(),
+                "SCIM managed maxActiveCredentials must be an integer between 1 and 100."
+                    .to_owned(),
             );
         }
         if self.last_used_write_interval.is_negative() {
