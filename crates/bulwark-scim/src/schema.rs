@@ -65,6 +65,13 @@ fn scim_user() -> ModelDef {
         .index(USER_NAME_INDEX, &["connectionId", "userNameKey"], true)
         .index(EXTERNAL_ID_INDEX, &["connectionId", "externalId"], true)
         .index(CONNECTION_USER_INDEX, &["connectionId", "userId"], true)
+        // Lists read one connection's users in creation order: this index serves the page without
+        // sorting the whole set.
+        .index(
+            "scimUser_connectionId_createdAt_id_idx",
+            &["connectionId", "createdAt", "id"],
+            false,
+        )
 }
 
 fn scim_email() -> ModelDef {
