@@ -12,7 +12,7 @@
 //! - `parity [--check] [--filter PAT]`: the parity harness, delegated to the `bulwark-parity` binary
 //!   (it links the whole server, which this crate deliberately does not).
 //! - `bench scim [--users N]`: the SCIM workload against Bulwark (release build) and upstream
-//!   v1.6.30 and v1.7.1 in Node, with ratios (see [`bench`]).
+//!   v1.6.30 and v1.7.1 in Node, with ratios (see [`mod@bench`]).
 //! - `db start|stop|urls`: the loopback database servers (`postgres`, `mariadbd`) for the
 //!   database-backed tests, delegated to `scripts/db.sh` because it must also work before cargo exists.
 //! - `conformance`: the independent SCIM checkers against a real `bulwark-server` on loopback (see
