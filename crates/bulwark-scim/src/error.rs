@@ -9,10 +9,10 @@ use http::{HeaderValue, StatusCode, header};
 use serde_json::{Map, Value};
 
 /// The SCIM media type.
-pub const SCIM_MEDIA_TYPE: &str = "application/scim+json";
+pub const SCIM_MEDIA_TYPE: &str = bulwark_scim_protocol::MEDIA_TYPE;
 
 /// The URN of SCIM error bodies.
-pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+pub const ERROR_SCHEMA: &str = bulwark_scim_protocol::urn::ERROR;
 
 /// A SCIM error: a status, a detail and, for 400 and 409, a `scimType`.
 #[derive(Clone, Debug, PartialEq, Eq)]

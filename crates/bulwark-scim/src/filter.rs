@@ -26,7 +26,7 @@ use crate::error::ScimError;
 use crate::options::{AttributeKind, ExtensionAttribute, SchemaExtension};
 
 /// The core User schema URN.
-pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub const USER_SCHEMA: &str = bulwark_scim_protocol::urn::CORE_USER;
 
 /// The most results a list answers (`filter.maxResults` in `ServiceProviderConfig`).
 pub const MAX_RESULTS: u64 = 100;

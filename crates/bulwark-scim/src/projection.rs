@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 use crate::error::ScimError;
 
 /// The core User schema URN.
-const CORE_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const CORE_USER: &str = bulwark_scim_protocol::urn::CORE_USER;
 /// The Enterprise User extension URN (also its key in a User resource).
-const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const ENTERPRISE_USER: &str = bulwark_scim_protocol::urn::ENTERPRISE_USER;
 /// The attributes of the Enterprise User extension.
 const ENTERPRISE_ATTRIBUTES: [&str; 6] = [
     "employeeNumber",

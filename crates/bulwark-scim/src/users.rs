@@ -12,11 +12,10 @@ pub(crate) mod provisioning;
 pub(crate) mod resource;
 
 /// The core User schema URN.
-pub(crate) const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub(crate) const USER_SCHEMA: &str = bulwark_scim_protocol::urn::CORE_USER;
 
 /// The Enterprise User extension schema URN.
-pub(crate) const ENTERPRISE_SCHEMA: &str =
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub(crate) const ENTERPRISE_SCHEMA: &str = bulwark_scim_protocol::urn::ENTERPRISE_USER;
 
 /// The user schemas in registry order: a resource's `schemas` is normalised to this order.
 pub(crate) const USER_SCHEMAS: [&str; 2] = [USER_SCHEMA, ENTERPRISE_SCHEMA];

@@ -22,8 +22,8 @@ pub use bulwark_scim_protocol::Mutability;
 
 /// The core User schema and the Enterprise User extension: never declarable.
 const RESERVED: [&str; 2] = [
-    "urn:ietf:params:scim:schemas:core:2.0:User",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+    bulwark_scim_protocol::urn::CORE_USER,
+    bulwark_scim_protocol::urn::ENTERPRISE_USER,
 ];
 
 /// A custom User schema extension.

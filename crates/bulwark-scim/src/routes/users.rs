@@ -19,11 +19,12 @@ use crate::users::profile::CanonicalUser;
 use crate::users::{provisioning, resource};
 
 /// The URN of list responses.
-const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+const LIST_RESPONSE: &str = bulwark_scim_protocol::urn::LIST_RESPONSE;
 /// The URN of search requests.
-const SEARCH_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+const SEARCH_REQUEST: &str = bulwark_scim_protocol::urn::SEARCH_REQUEST;
 /// The largest page (`filter.maxResults`).
-const MAX_COUNT: i64 = 100;
+#[expect(clippy::cast_possible_wrap, reason = "MAX_RESULTS is 100")]
+const MAX_COUNT: i64 = crate::filter::MAX_RESULTS as i64;
 
 /// Registers the Users endpoints.
 pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
