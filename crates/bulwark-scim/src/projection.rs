@@ -42,7 +42,8 @@ pub enum Projection {
 pub struct Selector {
     /// The top-level attribute (or the extension URN), lower-cased.
     pub attribute: String,
-    /// The sub-attribute, lower-cased.
+    /// The sub-attribute, lower-cased. Below an extension URN it is the extension's attribute,
+    /// possibly with a sub-attribute of its own (`manager.value`).
     pub sub: Option<String>,
 }
 
@@ -127,10 +128,16 @@ fn selector(path: &str, extensions: &[&str]) -> Option<Selector> {
             });
         }
         if let Some(rest) = lower.strip_prefix(&format!("{urn}:")) {
-            let (attribute, _) = split_dotted(rest)?;
+            // `<urn>:manager.value` selects a sub-attribute of an extension attribute: the
+            // selector's `sub` is the dotted path below the extension.
+            let (attribute, sub) = split_dotted(rest)?;
+            let path = match sub {
+                Some(sub) => format!("{attribute}.{sub}"),
+                None => attribute,
+            };
             return Some(Selector {
                 attribute: urn,
-                sub: Some(attribute),
+                sub: Some(path),
             });
         }
     }
@@ -279,10 +286,41 @@ fn map_complex(value: Value, f: &dyn Fn(Map<String, Value>) -> Map<String, Value
     }
 }
 
+/// How the selected sub-attribute paths (`manager`, `manager.value`) apply to the key `key` of a
+/// complex value: a path naming it selects it whole, deeper paths select inside it.
+fn sub_selection<'a>(key: &str, subs: &[&'a str]) -> Selected<'a> {
+    let mut deeper = Vec::new();
+    for sub in subs {
+        let (head, rest) = match sub.split_once('.') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (*sub, None),
+        };
+        if !head.eq_ignore_ascii_case(key) {
+            continue;
+        }
+        match rest {
+            None => return Selected::Whole,
+            Some(rest) => deeper.push(rest),
+        }
+    }
+    if deeper.is_empty() {
+        Selected::No
+    } else {
+        Selected::Subs(deeper)
+    }
+}
+
 fn keep_subs(value: Value, subs: &[&str]) -> Value {
     map_complex(value, &|map| {
         map.into_iter()
-            .filter(|(k, _)| subs.iter().any(|s| s.eq_ignore_ascii_case(k)))
+            .filter_map(|(k, v)| match sub_selection(&k, subs) {
+                Selected::No => None,
+                Selected::Whole => Some((k, v)),
+                Selected::Subs(deeper) => {
+                    let kept = keep_subs(v, &deeper);
+                    (!is_empty(&kept)).then_some((k, kept))
+                }
+            })
             .collect()
     })
 }
@@ -290,7 +328,14 @@ fn keep_subs(value: Value, subs: &[&str]) -> Value {
 fn drop_subs(value: Value, subs: &[&str]) -> Value {
     map_complex(value, &|map| {
         map.into_iter()
-            .filter(|(k, _)| !subs.iter().any(|s| s.eq_ignore_ascii_case(k)))
+            .filter_map(|(k, v)| match sub_selection(&k, subs) {
+                Selected::No => Some((k, v)),
+                Selected::Whole => None,
+                Selected::Subs(deeper) => {
+                    let kept = drop_subs(v, &deeper);
+                    (!is_empty(&kept)).then_some((k, kept))
+                }
+            })
             .collect()
     })
 }
@@ -421,5 +466,28 @@ mod tests {
             let err = Projection::from_query(&own(&[bad]), &[]).unwrap_err();
             assert_eq!(err.scim_type, Some("invalidValue"), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn an_extension_sub_attribute_selects_inside_the_attribute() {
+        let user = || {
+            json!({
+                "schemas": [CORE_USER, ENTERPRISE_USER],
+                "id": "u1",
+                "userName": "ada@example.com",
+                ENTERPRISE_USER: {"department": "R&D", "manager": {"value": "m1", "$ref": "https://example.com/Users/m1"}}
+            })
+        };
+        let path = vec![format!("{ENTERPRISE_USER}:manager.value")];
+        let included = Projection::from_query(&path, &[]).unwrap().apply(user());
+        assert_eq!(
+            included,
+            json!({"schemas": [CORE_USER, ENTERPRISE_USER], "id": "u1", ENTERPRISE_USER: {"manager": {"value": "m1"}}})
+        );
+        let excluded = Projection::from_query(&[], &path).unwrap().apply(user());
+        assert_eq!(
+            excluded[ENTERPRISE_USER],
+            json!({"department": "R&D", "manager": {"$ref": "https://example.com/Users/m1"}})
+        );
     }
 }
