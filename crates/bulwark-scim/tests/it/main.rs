@@ -16,6 +16,8 @@ mod routing;
 mod tokens;
 #[cfg(test)]
 mod users;
+#[cfg(test)]
+mod upstream_v17;
 
 /// The shared harness: an `Auth` with the scim plugin on the memory adapter, a fixed clock and
 /// sequential ids, and request helpers.
