@@ -15,9 +15,9 @@ mod routing;
 #[cfg(test)]
 mod tokens;
 #[cfg(test)]
-mod users;
-#[cfg(test)]
 mod upstream_v17;
+#[cfg(test)]
+mod users;
 
 /// The shared harness: an `Auth` with the scim plugin on the memory adapter, a fixed clock and
 /// sequential ids, and request helpers.
