@@ -84,7 +84,9 @@ pub struct ScimUser {
     pub given_name: Option<String>,
     /// `name.familyName`.
     pub family_name: Option<String>,
-    /// The primary email, lower-cased.
+    /// The primary email, lower-cased: the linked Bulwark user's email (a placeholder address under
+    /// [`MissingEmail::Placeholder`](crate::options::MissingEmail::Placeholder) when the User has no
+    /// email).
     pub primary_email: String,
     /// `active`.
     pub active: bool,

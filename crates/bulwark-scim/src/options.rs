@@ -275,6 +275,8 @@ pub struct ScimOptions {
     pub verify_bearer_token: Option<BearerVerifier>,
     /// Whether `DELETE /Users/:id` also deletes the Bulwark user (default: when nothing else uses it).
     pub delete_users: DeleteUsers,
+    /// What happens to a User without an email address (default: refused, as upstream).
+    pub missing_email: MissingEmail,
     /// The managed connection catalog (upstream v1.7.1's `managedConnections`); off by default.
     pub managed_connections: Option<ManagedConnectionOptions>,
     /// Runs after a SCIM user was created (after the commit).
@@ -300,6 +302,7 @@ impl Default for ScimOptions {
             connections: Vec::new(),
             verify_bearer_token: None,
             delete_users: DeleteUsers::WhenUnused,
+            missing_email: MissingEmail::Reject,
             managed_connections: None,
             on_user_provisioned: None,
             on_user_updated: None,
@@ -322,6 +325,7 @@ impl fmt::Debug for ScimOptions {
                 &self.verify_bearer_token.as_ref().map(|_| "<fn>"),
             )
             .field("delete_users", &self.delete_users)
+            .field("missing_email", &self.missing_email)
             .finish_non_exhaustive()
     }
 }
@@ -461,6 +465,13 @@ impl ScimOptions {
         self
     }
 
+    /// Sets what happens to a User without an email address.
+    #[must_use]
+    pub fn missing_email(mut self, missing_email: MissingEmail) -> Self {
+        self.missing_email = missing_email;
+        self
+    }
+
     /// Turns on the managed connection catalog (`bulwark_scim::managed`).
     #[must_use]
     pub fn managed_connections(mut self, managed: ManagedConnectionOptions) -> Self {
@@ -500,6 +511,48 @@ pub enum DeleteUsers {
     /// sign-in): a user that only existed because an identity provider created it goes with it.
     #[default]
     WhenUnused,
+}
+
+/// What provisioning does with a User that has no email address: no `emails` value and a `userName`
+/// that is not an email address either.
+///
+/// A Bulwark user needs an email, so upstream refuses such a User. Identity providers that key users by
+/// employee number or login name, and test suites that send random `userName`s, need them accepted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MissingEmail {
+    /// `400 invalidValue` ("emails must contain an email when userName is not an email address"), and
+    /// a PATCH may not remove the last email: upstream v1.7.1's behaviour.
+    #[default]
+    Reject,
+    /// The User is accepted without emails, and a PATCH may remove them all. Its linked Bulwark user
+    /// gets the placeholder address `<SCIM User id>@scim.invalid` (under the `.invalid` top-level
+    /// domain that RFC 2606 reserves, so it never reaches a mailbox), unverified. The address is
+    /// unique to the SCIM User, so it never links to an existing Bulwark user; the first real email
+    /// that arrives replaces it. See [`MissingEmail::is_placeholder`].
+    Placeholder,
+}
+
+impl MissingEmail {
+    /// The domain of the placeholder addresses of [`MissingEmail::Placeholder`].
+    pub const PLACEHOLDER_DOMAIN: &'static str = "scim.invalid";
+
+    /// The placeholder address of the SCIM User `scim_user_id`.
+    pub fn placeholder(scim_user_id: &str) -> String {
+        format!("{scim_user_id}@{}", Self::PLACEHOLDER_DOMAIN)
+    }
+
+    /// Whether `email` is a placeholder address (a Bulwark user whose SCIM User has no email).
+    pub fn is_placeholder(email: &str) -> bool {
+        email
+            .rsplit_once('@')
+            .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(Self::PLACEHOLDER_DOMAIN))
+    }
+
+    /// Whether Users without an email address are accepted.
+    pub(crate) const fn allows_none(self) -> bool {
+        matches!(self, Self::Placeholder)
+    }
 }
 
 /// What a SCIM user hook receives.

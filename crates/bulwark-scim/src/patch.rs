@@ -28,7 +28,7 @@ use bulwark_scim_protocol::{CompareOp, CompareValue, Filter, PatchPath, urn};
 use serde_json::{Map, Value};
 
 use crate::error::ScimError;
-use crate::options::SchemaExtension;
+use crate::options::{MissingEmail, SchemaExtension};
 
 use self::profile::{NAME_PARTS, Profile};
 
@@ -49,8 +49,20 @@ pub fn apply_with(
     body: &Value,
     declared: &[SchemaExtension],
 ) -> Result<Value, ScimError> {
+    apply_under(resource, body, declared, MissingEmail::Reject)
+}
+
+/// [`apply_with`] under the plugin's `missing_email` rule: with
+/// [`MissingEmail::Placeholder`], `remove emails` (or replacing them with an empty list) is allowed.
+pub(crate) fn apply_under(
+    resource: &Value,
+    body: &Value,
+    declared: &[SchemaExtension],
+    missing_email: MissingEmail,
+) -> Result<Value, ScimError> {
     let operations = operations(body)?;
     let mut patch = Patch::new(resource, declared);
+    patch.missing_email = missing_email;
     for operation in operations {
         patch.operation(operation)?;
     }
@@ -346,6 +358,7 @@ struct Patch<'d> {
     profile: Profile,
     document: Map<String, Value>,
     declared: &'d [SchemaExtension],
+    missing_email: MissingEmail,
 }
 
 impl<'d> Patch<'d> {
@@ -383,6 +396,7 @@ impl<'d> Patch<'d> {
             profile,
             document,
             declared,
+            missing_email: MissingEmail::Reject,
         }
     }
 
@@ -496,14 +510,7 @@ impl<'d> Patch<'d> {
                     }
                 };
             }
-            "emails" => match op {
-                Op::Remove => return Err(invalid_value("emails cannot be removed")),
-                Op::Add => profile.add_emails(value)?,
-                Op::Replace => {
-                    let emails = email::read_inputs(value)?;
-                    profile.set_emails(emails)?;
-                }
-            },
+            "emails" => self.emails(op, value)?,
             "emails.value" => {
                 if op == Op::Remove {
                     return Err(invalid_value("emails.value cannot be removed"));
@@ -511,6 +518,25 @@ impl<'d> Patch<'d> {
                 profile.replace_all_email_values(value)?;
             }
             _ => return self.other_attribute(op, path, value),
+        }
+        Ok(())
+    }
+
+    /// `add`, `replace` or `remove` of `emails` as a whole; removing them all is allowed only
+    /// under [`MissingEmail::Placeholder`].
+    fn emails(&mut self, op: Op, value: Option<&Value>) -> Result<(), ScimError> {
+        let profile = &mut self.profile;
+        match op {
+            Op::Remove if self.missing_email.allows_none() => profile.clear_emails(),
+            Op::Remove => return Err(invalid_value("emails cannot be removed")),
+            Op::Add => profile.add_emails(value)?,
+            Op::Replace
+                if self.missing_email.allows_none()
+                    && matches!(value, Some(Value::Array(items)) if items.is_empty()) =>
+            {
+                profile.clear_emails();
+            }
+            Op::Replace => profile.set_emails(email::read_inputs(value)?)?,
         }
         Ok(())
     }
@@ -584,7 +610,11 @@ impl<'d> Patch<'d> {
             }
         }
         document.insert("name".to_owned(), Value::Object(name));
-        document.insert("emails".to_owned(), email::to_json(&profile.emails));
+        if profile.emails.is_empty() {
+            document.remove("emails");
+        } else {
+            document.insert("emails".to_owned(), email::to_json(&profile.emails));
+        }
         document.insert("userName".to_owned(), Value::String(profile.user_name));
         match profile.external_id {
             Some(external_id) => {

@@ -95,6 +95,10 @@ pub(crate) struct Config {
     /// Serve without the SCIM plugin (it is on by default).
     #[arg(long, env = "BULWARK_DISABLE_SCIM", global = true)]
     pub(crate) disable_scim: bool,
+    /// Accept SCIM Users without an email address; their users get a placeholder address
+    /// `<SCIM User id>@scim.invalid` (by default such a User is refused with 400, as upstream).
+    #[arg(long, env = "BULWARK_SCIM_USERS_WITHOUT_EMAIL", global = true)]
+    pub(crate) scim_users_without_email: bool,
     /// Production mode (same as `BULWARK_ENV=production`).
     #[arg(long, global = true)]
     production: bool,

@@ -22,6 +22,7 @@ use bulwark_core::{Adapter, Auth, AuthBuilder, Schema};
 use bulwark_organization::options::TeamOptions;
 use bulwark_organization::{OrganizationOptions, organization};
 use bulwark_scim::ScimOptions;
+use bulwark_scim::options::MissingEmail;
 use bulwark_sql::{SqlAdapter, generate_ddl};
 use clap::Parser as _;
 use tracing_subscriber::EnvFilter;
@@ -82,7 +83,11 @@ fn configure(builder: AuthBuilder, config: &Config) -> AuthBuilder {
         builder = builder.plugin(organization(OrganizationOptions::default().teams(teams)));
     }
     if !config.disable_scim {
-        builder = builder.plugin(bulwark_scim::scim(ScimOptions::default()));
+        let mut options = ScimOptions::default();
+        if config.scim_users_without_email {
+            options = options.missing_email(MissingEmail::Placeholder);
+        }
+        builder = builder.plugin(bulwark_scim::scim(options));
     }
     builder
 }

@@ -339,12 +339,16 @@ fn manager(value: Option<&Value>) -> Result<Map<String, Value>, ScimError> {
 
 /// Validates an Enterprise User object like upstream's input schema: keys must be extension
 /// attributes (case-insensitively, else `invalidPath`); exactly named ones are kept, trimmed, and
-/// the manager's read-only `displayName` is discarded.
+/// the manager's read-only `displayName` is discarded. A `schemas` key naming just the extension
+/// (what SCIM client libraries serialize an extension object with) is ignored.
 fn enterprise_object(value: Option<&Value>, label: &str) -> Result<Map<String, Value>, ScimError> {
     let Some(Value::Object(object)) = value else {
         return Err(invalid_value(format!("{label} must be an object")));
     };
-    for key in object.keys() {
+    for (key, value) in object {
+        if key == "schemas" && names_only_enterprise(value) {
+            continue;
+        }
         if find(&ENTERPRISE, key).is_none() {
             return Err(ScimError::bad_request(
                 "invalidPath",
@@ -385,6 +389,12 @@ fn enterprise_object(value: Option<&Value>, label: &str) -> Result<Map<String, V
         }
     }
     Ok(parsed)
+}
+
+/// Whether a `schemas` value is `[<Enterprise User URN>]` (the URN in any case).
+fn names_only_enterprise(value: &Value) -> bool {
+    matches!(value, Value::Array(items) if matches!(items.as_slice(),
+        [Value::String(urn)] if urn.eq_ignore_ascii_case(urn::ENTERPRISE_USER)))
 }
 
 /// A manager object's `value` and `$ref` (its `displayName` is checked, then discarded), or the

@@ -109,6 +109,13 @@ impl Profile {
         Ok(())
     }
 
+    /// Removes every email (only under `MissingEmail::Placeholder`); derived names fall back to the
+    /// lower-cased `userName` as they do when a User is created without emails.
+    pub(super) fn clear_emails(&mut self) {
+        self.emails.clear();
+        self.primary_email = self.user_name.to_lowercase();
+    }
+
     /// `add emails`: appends new (type, value) tuples; a new explicit primary demotes the others.
     pub(super) fn add_emails(&mut self, value: Option<&Value>) -> Result<(), ScimError> {
         let additions = email::coalesce(

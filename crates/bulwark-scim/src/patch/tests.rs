@@ -1022,3 +1022,39 @@ fn every_path_op_and_value_combination_answers_without_panicking() {
     }
     assert_eq!(resource, before);
 }
+
+#[test]
+fn an_enterprise_value_may_name_its_own_schema() {
+    let enterprise = bulwark_scim_protocol::urn::ENTERPRISE_USER;
+    let value = json!({"schemas": [enterprise], "department": "R&D"});
+    let patched = patch(
+        &ada(),
+        json!([{"op": "add", "path": enterprise, "value": value}]),
+    );
+    assert_eq!(patched[enterprise], json!({"department": "R&D"}));
+    // Any other `schemas` value is not an attribute of the extension.
+    let error = reject(
+        &ada(),
+        json!([{"op": "add", "path": enterprise, "value": {"schemas": [CORE_USER]}}]),
+    );
+    assert_error(
+        &error,
+        "invalidPath",
+        &format!("User PATCH path {enterprise}:schemas is not supported"),
+    );
+}
+
+#[test]
+fn emails_can_be_removed_only_when_users_without_email_are_accepted() {
+    let remove = body(json!([{"op": "remove", "path": "emails"}]));
+    let placeholder = super::MissingEmail::Placeholder;
+    let patched = super::apply_under(&ada(), &remove, &[], placeholder).unwrap();
+    assert!(patched.get("emails").is_none(), "{patched}");
+    let emptied = body(json!([{"op": "replace", "path": "emails", "value": []}]));
+    assert_eq!(
+        super::apply_under(&ada(), &emptied, &[], placeholder).unwrap(),
+        patched
+    );
+    assert!(apply(&ada(), &remove).is_err());
+    assert!(apply(&ada(), &emptied).is_err());
+}

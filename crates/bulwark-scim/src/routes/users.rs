@@ -71,7 +71,7 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
 async fn create(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let principal = request.principal()?;
     let body = request.body.as_ref().unwrap_or(&Value::Null);
-    let profile = CanonicalUser::new(parse_user_with(body, &request.options.schema_extensions)?);
+    let profile = canonical(&request, body)?;
     let auth = request.req.auth();
     let created = provisioning::create(auth, &request.options, principal, profile).await?;
     let mut res = respond(&request, StatusCode::CREATED, &created)?;
@@ -80,6 +80,13 @@ async fn create(request: ScimRequest) -> Result<ApiResponse, ScimError> {
         res.headers.insert(header::CONTENT_LOCATION, location);
     }
     Ok(res)
+}
+
+/// The canonical profile of a `POST` or `PUT` body, validated under the plugin's options.
+fn canonical(request: &ScimRequest, body: &Value) -> Result<CanonicalUser, ScimError> {
+    let options = &request.options;
+    let input = parse_user_with(body, &options.schema_extensions, options.missing_email)?;
+    Ok(CanonicalUser::new(input))
 }
 
 async fn get(request: ScimRequest) -> Result<ApiResponse, ScimError> {
@@ -97,7 +104,7 @@ async fn replace(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let id = request.req.param("id").unwrap_or_default();
     let auth = request.req.auth();
     let body = request.body.as_ref().unwrap_or(&Value::Null);
-    let profile = CanonicalUser::new(parse_user_with(body, &request.options.schema_extensions)?);
+    let profile = canonical(&request, body)?;
     let replaced = provisioning::replace(auth, &request.options, principal, id, profile).await?;
     respond(&request, StatusCode::OK, &replaced)
 }
@@ -337,13 +344,14 @@ async fn patch(request: ScimRequest) -> Result<ApiResponse, ScimError> {
     let auth = request.req.auth();
     let current = provisioning::find(auth, principal, id).await?;
     let declared = &request.options.schema_extensions;
+    let missing_email = request.options.missing_email;
     let stored = resource::current(&current, declared);
     let body = request.body.as_ref().unwrap_or(&Value::Null);
-    let patched = crate::patch::apply_with(&stored, body, declared)?;
+    let patched = crate::patch::apply_under(&stored, body, declared, missing_email)?;
     if patched == stored {
         return respond(&request, StatusCode::OK, &current);
     }
-    let input = parse_user_with(&patched, declared).map_err(patched_error)?;
+    let input = parse_user_with(&patched, declared, missing_email).map_err(patched_error)?;
     let profile = CanonicalUser::new(input);
     let replaced = provisioning::replace(auth, &request.options, principal, id, profile).await?;
     respond(&request, StatusCode::OK, &replaced)

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{ENTERPRISE_SCHEMA, USER_SCHEMA, USER_SCHEMAS, extension};
 use crate::error::ScimError;
-use crate::options::SchemaExtension;
+use crate::options::{MissingEmail, SchemaExtension};
 
 /// The largest serialised User (upstream counts UTF-16 code units of its JSON).
 pub(crate) const MAX_SERIALIZED_LENGTH: usize = 65_535;
@@ -156,16 +156,18 @@ pub(crate) struct UserInput {
 /// Validates a `POST` or `PUT` body without custom schema extensions.
 #[cfg(test)]
 pub(crate) fn parse_user(body: &Value) -> Result<UserInput, ScimError> {
-    parse_user_with(body, &[])
+    parse_user_with(body, &[], MissingEmail::Reject)
 }
 
 /// Validates a `POST` or `PUT` body. Microsoft Entra's string booleans (`"True"`, `"false"`) for
 /// `active` and for `primary` inside multi-valued attributes are accepted as booleans first. The
 /// `declared` custom extensions may be named in `schemas`; their objects are validated against the
-/// declaration (see [`extension::parse_object`]).
+/// declaration (see [`extension::parse_object`]). A User without any email address is refused unless
+/// `missing_email` accepts it.
 pub(crate) fn parse_user_with(
     body: &Value,
     declared: &[SchemaExtension],
+    missing_email: MissingEmail,
 ) -> Result<UserInput, ScimError> {
     let mut body = body.clone();
     normalize_string_booleans(&mut body);
@@ -212,7 +214,10 @@ pub(crate) fn parse_user_with(
     if !issues.is_empty() {
         return Err(issues.into_error());
     }
-    if input.emails.as_ref().is_none_or(Vec::is_empty) && !is_email(&input.user_name) {
+    if input.emails.as_ref().is_none_or(Vec::is_empty)
+        && !is_email(&input.user_name)
+        && !missing_email.allows_none()
+    {
         issues.add(
             "emails",
             "emails must contain an email when userName is not an email address",

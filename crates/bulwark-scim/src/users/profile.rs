@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::ENTERPRISE_ATTRIBUTE;
-use super::input::UserInput;
+use super::input::{UserInput, is_email};
 
 /// One email of the canonical profile.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +31,9 @@ pub(crate) struct CanonicalUser {
     pub(crate) given_name: Option<String>,
     /// `name.familyName`.
     pub(crate) family_name: Option<String>,
-    /// The primary email's value.
-    pub(crate) primary_email: String,
+    /// The primary email's value: `None` only for a User without any email address, which
+    /// [`MissingEmail::Placeholder`](crate::options::MissingEmail::Placeholder) accepts.
+    pub(crate) primary_email: Option<String>,
     /// Every email, in the order sent.
     pub(crate) emails: Vec<CanonicalEmail>,
     /// `active` (absent means active).
@@ -45,10 +46,7 @@ impl CanonicalUser {
     /// The canonical profile of `input`.
     pub(crate) fn new(input: UserInput) -> Self {
         let emails = canonical_emails(&input);
-        let primary_email = emails
-            .iter()
-            .find(|e| e.primary)
-            .map_or_else(|| input.user_name.clone(), |e| e.value.clone());
+        let primary_email = emails.iter().find(|e| e.primary).map(|e| e.value.clone());
         let part = |key: &str| {
             input
                 .name
@@ -68,7 +66,9 @@ impl CanonicalUser {
             .or_else(|| input.display_name.clone())
             .unwrap_or_else(|| {
                 if composed.is_empty() {
-                    primary_email.clone()
+                    primary_email
+                        .clone()
+                        .unwrap_or_else(|| input.user_name.to_lowercase())
                 } else {
                     composed
                 }
@@ -92,10 +92,12 @@ impl CanonicalUser {
             .collect();
         attributes.insert("schemas".to_owned(), Value::from(schemas));
         attributes.insert("name".to_owned(), Value::Object(name));
-        attributes.insert(
-            "emails".to_owned(),
-            Value::Array(emails.iter().map(email_json).collect()),
-        );
+        if !emails.is_empty() {
+            attributes.insert(
+                "emails".to_owned(),
+                Value::Array(emails.iter().map(email_json).collect()),
+            );
+        }
         for (key, value) in &input.singular {
             attributes.insert((*key).to_owned(), Value::from(value.as_str()));
         }
@@ -124,10 +126,14 @@ impl CanonicalUser {
 }
 
 /// The emails lower-cased, with one primary: the one marked primary, else the first `work` email, else
-/// the first. Without emails, the lower-cased `userName` is the only (primary) email.
+/// the first. Without emails, the lower-cased `userName` is the only (primary) email when it is an
+/// email address; otherwise (only valid under `MissingEmail::Placeholder`) there is none.
 fn canonical_emails(input: &UserInput) -> Vec<CanonicalEmail> {
     let sent = input.emails.as_deref().unwrap_or_default();
     if sent.is_empty() {
+        if !is_email(&input.user_name) {
+            return Vec::new();
+        }
         return vec![CanonicalEmail {
             value: input.user_name.to_lowercase(),
             primary: true,
@@ -190,7 +196,7 @@ mod tests {
         }));
         assert_eq!(user.user_name, "JDoe");
         assert_eq!(user.display_name, "John Doe");
-        assert_eq!(user.primary_email, "jdoe@example.com");
+        assert_eq!(user.primary_email.as_deref(), Some("jdoe@example.com"));
         assert_eq!(
             user.attributes,
             json!({
@@ -208,7 +214,7 @@ mod tests {
     fn the_formatted_name_falls_back_to_display_name_then_parts_then_email() {
         let base = json!({"schemas": [USER_SCHEMA], "userName": "A@Example.com"});
         let user = canonical(base.clone());
-        assert_eq!(user.primary_email, "a@example.com");
+        assert_eq!(user.primary_email.as_deref(), Some("a@example.com"));
         assert_eq!(user.display_name, "a@example.com");
         assert_eq!(
             user.attributes["emails"],
@@ -231,7 +237,7 @@ mod tests {
             "emails": [{"value": "a@example.com"}, {"value": "b@example.com", "type": "work"}],
             ENTERPRISE_SCHEMA: {},
         }));
-        assert_eq!(user.primary_email, "b@example.com");
+        assert_eq!(user.primary_email.as_deref(), Some("b@example.com"));
         assert!(user.active);
         assert_eq!(user.attributes["enterprise"], json!({}));
     }

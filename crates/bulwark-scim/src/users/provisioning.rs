@@ -21,7 +21,9 @@ use crate::audit;
 use crate::credentials::Principal;
 use crate::error::ScimError;
 use crate::models::{ScimEmail, ScimUser, ScimUserAttribute};
-use crate::options::{DeleteUsers, SchemaExtension, ScimOptions, ScimUserEvent, ScimUserHook};
+use crate::options::{
+    DeleteUsers, MissingEmail, SchemaExtension, ScimOptions, ScimUserEvent, ScimUserHook,
+};
 
 /// 404 for a User the connection does not have.
 pub(crate) const NOT_FOUND: &str = "SCIM User not found";
@@ -301,6 +303,10 @@ async fn taken(
             return Ok(Some(EXTERNAL_ID_TAKEN));
         }
     }
+    // A placeholder address is the SCIM user's own: no other user can hold it.
+    let Some(primary_email) = &profile.primary_email else {
+        return Ok(None);
+    };
     let linked = match except {
         Some(id) => store
             .find_one::<ScimUser>(&Where::eq("id", id))
@@ -309,7 +315,7 @@ async fn taken(
         None => None,
     };
     let email = store
-        .find_one::<User>(&Where::eq("email", profile.primary_email.as_str()))
+        .find_one::<User>(&Where::eq("email", primary_email.as_str()))
         .await?;
     Ok(email
         .filter(|user| Some(&user.id) != linked.as_ref())
@@ -336,9 +342,11 @@ async fn insert(
                 }
                 let env = auth.env();
                 let now = env.clock.now();
+                let scim_user_id = env.ids.id();
+                let email = bulwark_email(profile, &scim_user_id);
                 let user = User {
                     name: profile.display_name.clone(),
-                    email: profile.primary_email.clone(),
+                    email: email.clone(),
                     email_verified: false,
                     image: None,
                     created_at: now,
@@ -349,7 +357,7 @@ async fn insert(
                 let Some(user) = tx.create(user).await? else {
                     return Err(ApiError::bad_request(core_codes::FAILED_TO_CREATE_USER));
                 };
-                let scim_user = row(env.ids.id(), principal, &user.id, profile, 1, now, now);
+                let scim_user = row(scim_user_id, principal, &user.id, profile, email, 1, now);
                 let Some(scim_user) = tx.create(scim_user).await? else {
                     return Err(ApiError::bad_request(core_codes::FAILED_TO_CREATE_USER));
                 };
@@ -388,16 +396,18 @@ async fn update(
                 }
                 let env = auth.env();
                 let now = env.clock.now();
-                follow_profile(tx, &current.user_id, profile, now).await?;
-                let next = row(
+                let email = bulwark_email(profile, &current.id);
+                follow_profile(tx, &current.user_id, profile, &email, now).await?;
+                let mut next = row(
                     current.id.clone(),
                     principal,
                     &current.user_id,
                     profile,
+                    email,
                     current.version + 1,
                     current.created_at,
-                    now,
                 );
+                next.updated_at = now;
                 let mut changes = next.to_row();
                 changes.take("id");
                 changes.take("createdAt");
@@ -431,20 +441,21 @@ async fn update(
         .await
 }
 
-/// The Bulwark user follows the primary email (no longer verified when it changes) and the display
-/// name; another user's email is a 409.
+/// The Bulwark user follows the primary email (`email`, no longer verified when it changes) and the
+/// display name; another user's email is a 409.
 async fn follow_profile(
     tx: &Store,
     user_id: &str,
     profile: &CanonicalUser,
+    email: &str,
     now: time::OffsetDateTime,
 ) -> Result<(), ApiError> {
     let Some(user) = tx.find_one::<User>(&Where::eq("id", user_id)).await? else {
         return Err(ApiError::message_only(StatusCode::CONFLICT, USER_GONE));
     };
     let mut changes = Row::new();
-    if user.email != profile.primary_email {
-        changes.set("email", profile.primary_email.as_str());
+    if user.email != email {
+        changes.set("email", email);
         changes.set("emailVerified", false);
     }
     if user.name != profile.display_name {
@@ -526,15 +537,25 @@ async fn revoke_if_inactive(tx: &Store, user_id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The `scimUser` row of `profile`.
+/// The email of the Bulwark user linked to the SCIM user `scim_user_id` with `profile`: its primary
+/// email, or the SCIM user's placeholder address when it has none.
+fn bulwark_email(profile: &CanonicalUser, scim_user_id: &str) -> String {
+    profile
+        .primary_email
+        .clone()
+        .unwrap_or_else(|| MissingEmail::placeholder(scim_user_id))
+}
+
+/// The `scimUser` row of `profile`, whose Bulwark user has `email`, created (and last updated) at
+/// `created_at`.
 fn row(
     id: String,
     principal: &Principal,
     user_id: &str,
     profile: &CanonicalUser,
+    email: String,
     version: i64,
     created_at: time::OffsetDateTime,
-    updated_at: time::OffsetDateTime,
 ) -> ScimUser {
     ScimUser {
         id,
@@ -547,12 +568,12 @@ fn row(
         display_name: profile.display_name.clone(),
         given_name: profile.given_name.clone(),
         family_name: profile.family_name.clone(),
-        primary_email: profile.primary_email.clone(),
+        primary_email: email,
         active: profile.active,
         attributes: profile.attributes.clone(),
         version,
         created_at,
-        updated_at,
+        updated_at: created_at,
     }
 }
 

@@ -11,7 +11,7 @@ use bulwark_core::{Adapter, Auth, Environment, Where};
 use bulwark_organization::{OrganizationOptions, organization};
 use bulwark_scim::ScimOptions;
 use bulwark_scim::models::{ScimEmail, ScimUser};
-use bulwark_scim::options::{DeleteUsers, StaticConnection, StaticCredential};
+use bulwark_scim::options::{DeleteUsers, MissingEmail, StaticConnection, StaticCredential};
 use bulwark_scim::scim;
 use bulwark_test_support::{Backend, FakeClock, SequentialIds, TestDb};
 use bytes::Bytes;
@@ -1404,4 +1404,163 @@ mod search {
             "The SCIM bearer token is missing the scim.users.write scope",
         );
     }
+}
+
+/// A server that accepts Users without an email address.
+fn without_email() -> Auth {
+    let mut setup = Setup::new();
+    setup.options = options().missing_email(MissingEmail::Placeholder);
+    setup.build()
+}
+
+async fn bulwark_user(auth: &Auth, scim_id: &str) -> User {
+    let linked = scim_user(auth, scim_id).await.expect("the SCIM user");
+    auth.store()
+        .find_one(&Where::eq("id", linked.user_id.as_str()))
+        .await
+        .unwrap()
+        .expect("the linked user")
+}
+
+#[tokio::test]
+async fn a_user_without_email_is_refused_by_default() {
+    let auth = auth();
+    let res = post(
+        &auth,
+        OKTA,
+        json!({"schemas": [USER_SCHEMA], "userName": "bjensen"}),
+    )
+    .await;
+    res.assert_error(
+        StatusCode::BAD_REQUEST,
+        Some("invalidValue"),
+        "[body.emails] emails must contain an email when userName is not an email address",
+    );
+    assert!(users(&auth).await.is_empty());
+}
+
+#[tokio::test]
+async fn placeholder_users_get_their_own_unverified_address() {
+    let auth = without_email();
+    let first = post(
+        &auth,
+        OKTA,
+        json!({"schemas": [USER_SCHEMA], "userName": "bjensen"}),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.json);
+    assert!(first.json.get("emails").is_none(), "{}", first.json);
+    assert_eq!(first.json["displayName"], "bjensen");
+    let id = first.id();
+    let user = bulwark_user(&auth, &id).await;
+    assert_eq!(user.email, format!("{id}@scim.invalid"));
+    assert!(MissingEmail::is_placeholder(&user.email));
+    assert!(!user.email_verified);
+    let emails: Vec<ScimEmail> = auth
+        .store()
+        .find_many(&Where::eq("scimUserId", id.as_str()), &[], None, None)
+        .await
+        .unwrap();
+    assert!(emails.is_empty());
+
+    // Another connection's User of the same name gets its own user, never the first one.
+    let second = post(
+        &auth,
+        ENTRA,
+        json!({"schemas": [USER_SCHEMA], "userName": "bjensen"}),
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.json);
+    assert_ne!(bulwark_user(&auth, &second.id()).await.id, user.id);
+    assert_eq!(users(&auth).await.len(), 2);
+
+    // An email-shaped userName is still the email, as without the option.
+    let res = post(
+        &auth,
+        OKTA,
+        json!({"schemas": [USER_SCHEMA], "userName": "Ada@Example.com"}),
+    )
+    .await;
+    assert_eq!(
+        res.json["emails"],
+        json!([{"value": "ada@example.com", "primary": true}])
+    );
+    assert_eq!(
+        bulwark_user(&auth, &res.id()).await.email,
+        "ada@example.com"
+    );
+}
+
+#[tokio::test]
+async fn a_real_email_replaces_the_placeholder_and_removing_it_restores_it() {
+    let auth = without_email();
+    let id = post(
+        &auth,
+        OKTA,
+        json!({"schemas": [USER_SCHEMA], "userName": "bjensen"}),
+    )
+    .await
+    .id();
+    let placeholder = format!("{id}@scim.invalid");
+
+    let res = patch(
+        &auth,
+        &id,
+        json!([{"op": "add", "path": "emails", "value": [{"value": "B@Example.com", "type": "work"}]}]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(
+        res.json["emails"],
+        json!([{"value": "b@example.com", "primary": true, "type": "work"}])
+    );
+    assert_eq!(bulwark_user(&auth, &id).await.email, "b@example.com");
+
+    let res = patch(&auth, &id, json!([{"op": "remove", "path": "emails"}])).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert!(res.json.get("emails").is_none(), "{}", res.json);
+    assert_eq!(bulwark_user(&auth, &id).await.email, placeholder);
+
+    // Replacing the emails with an empty list removes them too; a PUT without emails keeps none.
+    patch(
+        &auth,
+        &id,
+        json!([{"op": "replace", "path": "emails", "value": [{"value": "b@example.com"}]}]),
+    )
+    .await;
+    let res = patch(
+        &auth,
+        &id,
+        json!([{"op": "replace", "path": "emails", "value": []}]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(bulwark_user(&auth, &id).await.email, placeholder);
+    let put = call(
+        &auth,
+        Method::PUT,
+        &format!("/Users/{id}"),
+        OKTA,
+        Some(json!({"schemas": [USER_SCHEMA], "userName": "bjensen", "displayName": "Barbara"})),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.json);
+    assert!(put.json.get("emails").is_none(), "{}", put.json);
+    let user = bulwark_user(&auth, &id).await;
+    assert_eq!(
+        (user.email.as_str(), user.name.as_str()),
+        (placeholder.as_str(), "Barbara")
+    );
+}
+
+#[tokio::test]
+async fn without_the_option_the_last_email_cannot_be_removed() {
+    let auth = auth();
+    let id = create(&auth, "ada@example.com").await;
+    let res = patch(&auth, &id, json!([{"op": "remove", "path": "emails"}])).await;
+    res.assert_error(
+        StatusCode::BAD_REQUEST,
+        Some("invalidValue"),
+        "emails cannot be removed",
+    );
 }
