@@ -142,8 +142,27 @@ pub(crate) struct Expected {
     pub(crate) checker: String,
     /// The check's name as the report prints it.
     pub(crate) check: String,
+    /// Text the failure's message must contain, for a check that fails once per attribute (such as
+    /// `check_remove_attribute [User]`): only that failure is expected, not every failure of the check.
+    #[serde(default)]
+    pub(crate) detail: Option<String>,
+    /// Whether the failure depends on the checker's random data (it fails only when it draws a
+    /// certain value): such an entry is not stale when the check passes, only when it does not run.
+    #[serde(default)]
+    pub(crate) intermittent: bool,
     /// Why Bulwark fails it, with the RFC section.
     pub(crate) reason: String,
+}
+
+impl Expected {
+    /// Whether this entry is about `check` (whatever its outcome).
+    fn covers(&self, check: &Check) -> bool {
+        self.checker == check.checker
+            && self.check == check.name
+            && self.detail.as_ref().is_none_or(|detail| {
+                check.outcome != Outcome::Fail || check.reason.contains(detail.as_str())
+            })
+    }
 }
 
 /// Reads the expected failures; a missing file means none.
@@ -192,9 +211,7 @@ impl<'a> Report<'a> {
     }
 
     fn is_expected(&self, check: &Check) -> bool {
-        self.expected
-            .iter()
-            .any(|entry| entry.checker == check.checker && entry.check == check.name)
+        self.expected.iter().any(|entry| entry.covers(check))
     }
 
     /// Failed checks that are not listed as expected.
@@ -212,11 +229,13 @@ impl<'a> Report<'a> {
                 let matching: Vec<&Check> = self
                     .checks
                     .iter()
-                    .filter(|check| check.checker == entry.checker && check.name == entry.check)
+                    .filter(|check| entry.covers(check))
                     .collect();
                 if matching.is_empty() {
                     Some((entry, "did not run"))
-                } else if matching.iter().any(|check| check.outcome == Outcome::Fail) {
+                } else if entry.intermittent
+                    || matching.iter().any(|check| check.outcome == Outcome::Fail)
+                {
                     None
                 } else {
                     Some((entry, "passed"))
@@ -310,6 +329,8 @@ mod tests {
         Expected {
             checker: checker.to_owned(),
             check: check.to_owned(),
+            detail: None,
+            intermittent: false,
             reason: "RFC 7644 §3.3".to_owned(),
         }
     }
@@ -417,6 +438,48 @@ mod tests {
         );
         assert!(!report.passed());
         assert!(report.render().contains("stale entries"));
+    }
+
+    #[test]
+    fn an_entry_with_a_detail_expects_only_the_failure_that_says_it() {
+        let failure = |reason: &str| Check {
+            reason: reason.to_owned(),
+            ..check(SCIM2_TESTER, "check_remove_attribute [User]", Outcome::Fail)
+        };
+        let checks = [
+            failure("did not remove attribute 'displayName'"),
+            failure("did not remove attribute 'title'"),
+            check(SCIM2_TESTER, "check_remove_attribute [User]", Outcome::Pass),
+        ];
+        let listed = [
+            Expected {
+                detail: Some("attribute 'displayName'".to_owned()),
+                ..expected(SCIM2_TESTER, "check_remove_attribute [User]")
+            },
+            Expected {
+                detail: Some("attribute 'active'".to_owned()),
+                ..expected(SCIM2_TESTER, "check_remove_attribute [User]")
+            },
+        ];
+        let report = Report::new(&checks, &listed);
+        let unexpected: Vec<&str> = report
+            .unexpected_failures()
+            .map(|check| check.reason.as_str())
+            .collect();
+        assert_eq!(unexpected, ["did not remove attribute 'title'"]);
+        let stale: Vec<Option<&str>> = report
+            .stale()
+            .into_iter()
+            .map(|(entry, _)| entry.detail.as_deref())
+            .collect();
+        assert_eq!(stale, [Some("attribute 'active'")]);
+
+        let intermittent = [Expected {
+            intermittent: true,
+            ..listed[1].clone()
+        }];
+        assert!(Report::new(&checks, &intermittent).stale().is_empty());
+        assert_eq!(Report::new(&[], &intermittent).stale().len(), 1);
     }
 
     #[test]
