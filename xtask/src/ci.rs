@@ -71,6 +71,8 @@ fn steps() -> Vec<Step> {
     // pinned upstream packages installed from npm, which also proves the recordings still reproduce.
     steps.push(Step::cargo("parity", &["xtask", "parity", "--check"]));
     steps.push(Step::cargo("parity-live", &["xtask", "parity"]));
+    // The independent SCIM checkers against a real server (installed from the Python package index).
+    steps.push(Step::cargo("conformance", &["xtask", "conformance"]));
     steps.push(Step {
         name: "doc",
         env: &[("RUSTDOCFLAGS", "-D rustdoc::broken_intra_doc_links")],
