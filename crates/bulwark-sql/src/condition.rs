@@ -71,6 +71,10 @@ impl<'a> Scope<'a> {
         })
     }
 
+    /// `local IN (SELECT foreign FROM child WHERE filter)`: a semi-join the database can drive from an
+    /// index of the child table, rather than a correlated `EXISTS` probed once per parent row. A nullable
+    /// side is guarded with `IS NOT NULL`, so the test is never unknown and stays exactly `EXISTS` under
+    /// `NOT`.
     fn exists(
         &self,
         parent: &ModelDef,
@@ -82,19 +86,29 @@ impl<'a> Scope<'a> {
         let foreign = field(child, &exists.foreign_field)?;
         let local = field(parent, &exists.local_field)?;
         let alias = format!("t{depth}");
-        let mut cond = Condition::all().add(
-            Expr::col((Alias::new(&alias), Alias::new(&foreign.column)))
-                .equals((Alias::new(qualifier), Alias::new(&local.column))),
-        );
+        let mut cond = Condition::all();
+        if nullable(foreign) {
+            cond = cond.add(column(&alias, foreign).is_not_null());
+        }
         if let Some(filter) = &exists.filter {
             cond = cond.add(self.build(child, &alias, filter, depth + 1)?);
         }
         let mut select = Query::select();
         select
-            .expr(SimpleExpr::Constant(1.into()))
-            .from_as(Alias::new(&child.table), Alias::new(&alias))
-            .cond_where(cond);
-        Ok(Expr::exists(select))
+            .expr(column(&alias, foreign))
+            .from_as(Alias::new(&child.table), Alias::new(&alias));
+        if !cond.is_empty() {
+            select.cond_where(cond);
+        }
+        let member = column(qualifier, local).in_subquery(select);
+        Ok(if nullable(local) {
+            Condition::all()
+                .add(column(qualifier, local).is_not_null())
+                .add(member)
+                .into()
+        } else {
+            member
+        })
     }
 
     fn comparison(
@@ -220,6 +234,11 @@ pub(crate) fn reads_model(filter: &Where, name: &str) -> bool {
 /// The name of the generated column that holds a case-insensitive field's lower-cased value on `MySQL`.
 pub(crate) fn lower_column(field: &FieldDef) -> String {
     format!("{}_lower", field.column)
+}
+
+/// Whether `field` may hold null: neither required nor the primary key.
+fn nullable(field: &FieldDef) -> bool {
+    !field.required && !field.primary_key
 }
 
 /// `qualifier.column` for `field`.

@@ -67,10 +67,14 @@ pub struct Comparison {
     pub case: Case,
 }
 
-/// A correlated existence test over a related ("child") model.
+/// An existence test over a related ("child") model: whether some `<model>` row has
+/// `<foreign_field> = <parent>.<local_field>` and matches `<filter>`.
 ///
-/// `EXISTS (SELECT 1 FROM <model> WHERE <model>.<foreign_field> = <parent>.<local_field> AND <filter>)`.
-/// This is how a SCIM value filter such as `emails[type eq "work"]` becomes one SQL query.
+/// It is true or false, never unknown, also under `Not` and when either field is null (a null key
+/// matches nothing), as SQL's `EXISTS`. The SQL adapter renders it as the uncorrelated semi-join
+/// `<parent>.<local_field> IN (SELECT <foreign_field> FROM <model> WHERE <filter>)`, with `IS NOT NULL`
+/// guards on nullable fields, so the database can drive it from an index of the related table. This is
+/// how a SCIM value filter such as `emails[type eq "work"]` becomes one SQL query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Exists {
     /// The related model (logical name).

@@ -196,35 +196,83 @@ fn case_insensitive_comparisons_lower_both_sides() {
     );
 }
 
-#[test]
-fn exists_correlates_with_the_outer_alias() {
-    let filter = Where::Exists(Box::new(Exists {
+fn emails(filter: Option<Where>) -> Where {
+    Where::Exists(Box::new(Exists {
         model: "email".into(),
         foreign_field: "userId".into(),
         local_field: "id".into(),
-        filter: Some(Where::eq("value", "w")),
-    }));
+        filter,
+    }))
+}
+
+#[test]
+fn exists_is_an_uncorrelated_semi_join() {
+    // `userId` is nullable, so the subquery leaves nulls out: `IN` is then never unknown.
     check(
         Dialect::Postgres,
-        &filter,
-        r#""user" AS "t0" WHERE EXISTS(SELECT 1 FROM "user_emails" AS "t1" WHERE "t1"."userId" = "t0"."id" AND "t1"."value" = $1)"#,
+        &emails(Some(Where::eq("value", "w"))),
+        r#""user" AS "t0" WHERE "t0"."id" IN (SELECT "t1"."userId" FROM "user_emails" AS "t1" WHERE "t1"."userId" IS NOT NULL AND "t1"."value" = $1)"#,
         &[&s("w")],
+    );
+    check(
+        Dialect::Mysql,
+        &emails(None),
+        "`user` AS `t0` WHERE `t0`.`id` IN (SELECT `t1`.`userId` FROM `user_emails` AS `t1` WHERE `t1`.`userId` IS NOT NULL)",
+        &[],
     );
 }
 
 #[test]
-fn exists_on_the_same_table_uses_a_fresh_alias() {
+fn exists_without_nullable_keys_has_no_guards() {
     let filter = Where::Exists(Box::new(Exists {
         model: "user".into(),
-        foreign_field: "name".into(),
+        foreign_field: "id".into(),
         local_field: "email".into(),
         filter: None,
     }));
     check(
         Dialect::Sqlite,
         &filter,
-        r#""user" AS "t0" WHERE EXISTS(SELECT 1 FROM "user" AS "t1" WHERE "t1"."name" = "t0"."email")"#,
+        r#""user" AS "t0" WHERE "t0"."email" IN (SELECT "t1"."id" FROM "user" AS "t1")"#,
         &[],
+    );
+}
+
+#[test]
+fn negated_exists_guards_a_nullable_local_key() {
+    // Over the same table, with a fresh alias; `name` may be null on both sides.
+    let filter = Where::Exists(Box::new(Exists {
+        model: "user".into(),
+        foreign_field: "name".into(),
+        local_field: "name".into(),
+        filter: Some(Where::cmp("age", Op::Gt, 3_i64)),
+    }))
+    .negate();
+    check(
+        Dialect::Sqlite,
+        &filter,
+        r#""user" AS "t0" WHERE NOT ("t0"."name" IS NOT NULL AND "t0"."name" IN (SELECT "t1"."name" FROM "user" AS "t1" WHERE "t1"."name" IS NOT NULL AND "t1"."age" > ?))"#,
+        &["BigInt(Some(3))"],
+    );
+}
+
+#[test]
+fn nested_exists_take_one_alias_per_depth() {
+    let inner = Where::Exists(Box::new(Exists {
+        model: "user".into(),
+        foreign_field: "email".into(),
+        local_field: "value".into(),
+        filter: Some(Where::eq("age", 1_i64)),
+    }));
+    check(
+        Dialect::Postgres,
+        &emails(Some(inner)).and(Where::eq("age", 2_i64)),
+        concat!(
+            r#""user" AS "t0" WHERE "t0"."id" IN (SELECT "t1"."userId" FROM "user_emails" AS "t1" "#,
+            r#"WHERE "t1"."userId" IS NOT NULL AND ("t1"."value" IS NOT NULL AND "t1"."value" IN "#,
+            r#"(SELECT "t2"."email" FROM "user" AS "t2" WHERE "t2"."age" = $1))) AND "t0"."age" = $2"#,
+        ),
+        &["BigInt(Some(1))", "BigInt(Some(2))"],
     );
 }
 
@@ -242,4 +290,128 @@ fn unknown_fields_and_mismatched_values_are_unsupported() {
     assert_eq!(kind(Where::cmp("age", Op::In, 3_i64)), Unsupported);
     assert_eq!(kind(Where::cmp("age", Op::Lt, Value::Null)), Unsupported);
     assert_eq!(kind(Where::cmp("age", Op::Contains, "1")), Unsupported);
+}
+
+/// The query plans `SQLite` picks for an `Exists` list filter, on tables shaped like the SCIM plugin's
+/// `scimUser` and `scimEmail` (`emails.value eq "x"` within one connection).
+mod sqlite_plans {
+    use bulwark_core::adapter::{Exists, Sort, Where};
+    use bulwark_core::schema::{FieldDef, FieldType, ModelDef, Schema};
+    use sea_query::SelectStatement;
+    use sea_query_binder::SqlxBinder as _;
+    use sqlx::{Connection as _, Row as _, SqliteConnection};
+
+    use crate::condition::Scope;
+    use crate::dialect::Dialect;
+
+    /// The columns and indexes of the SCIM tables that a list filtered on an email reads.
+    fn schema() -> Schema {
+        let string = |name: &str| FieldDef::new(name, FieldType::String).required();
+        Schema::new(vec![
+            ModelDef::new("scimUser")
+                .field(string("connectionId").index())
+                .field(string("userNameKey"))
+                .field(FieldDef::new("createdAt", FieldType::Date).required())
+                .index("scimUser_key_uidx", &["connectionId", "userNameKey"], true)
+                .index(
+                    "scimUser_page_idx",
+                    &["connectionId", "createdAt", "id"],
+                    false,
+                ),
+            ModelDef::new("scimEmail")
+                .field(string("scimUserId").index().references("scimUser", "id"))
+                .field(string("connectionId"))
+                .field(string("value"))
+                .index("scimEmail_value_idx", &["connectionId", "value"], false),
+        ])
+        .unwrap()
+    }
+
+    /// An in-memory database with `schema`'s tables.
+    async fn database(schema: &Schema) -> SqliteConnection {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        for ddl in crate::generate_ddl(Dialect::Sqlite, schema) {
+            sqlx::raw_sql(&ddl).execute(&mut conn).await.unwrap();
+        }
+        conn
+    }
+
+    /// Fills one connection with 1,000 users of one email each and records the statistics.
+    async fn fill(conn: &mut SqliteConnection) {
+        sqlx::raw_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
+             INSERT INTO scimUser SELECT 'u' || i, 'c1', 'k' || i, '2026-01-01' FROM n; \
+             INSERT INTO scimEmail SELECT 'e' || id, id, 'c1', id || '@x.io' FROM scimUser; \
+             ANALYZE;",
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+
+    /// The detail lines of `EXPLAIN QUERY PLAN` for `stmt`.
+    async fn plan(conn: &mut SqliteConnection, stmt: &SelectStatement) -> Vec<String> {
+        let (sql, values) = stmt.build_sqlx(sea_query::SqliteQueryBuilder);
+        sqlx::query_with(&format!("EXPLAIN QUERY PLAN {sql}"), values)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get::<String, _>("detail"))
+            .collect()
+    }
+
+    /// The page and the count of `connectionId = c1 AND emails.value eq "u7@x.io"`.
+    fn queries(schema: &Schema) -> [SelectStatement; 2] {
+        let scope = Scope {
+            dialect: Dialect::Sqlite,
+            schema,
+        };
+        let email = Where::eq("connectionId", "c1").and(Where::eq("value", "u7@x.io"));
+        let filter = Where::eq("connectionId", "c1").and(Where::Exists(Box::new(Exists {
+            model: "scimEmail".into(),
+            foreign_field: "scimUserId".into(),
+            local_field: "id".into(),
+            filter: Some(email),
+        })));
+        let user = schema.model("scimUser").unwrap();
+        let order = [Sort::asc("createdAt"), Sort::asc("id")];
+        let mut page = scope.select(user, &filter, &order).unwrap();
+        page.limit(100).offset(0);
+        [page, scope.count(user, &filter).unwrap()]
+    }
+
+    #[tokio::test]
+    async fn an_email_lookup_reads_no_table_in_full() {
+        let schema = schema();
+        let mut conn = database(&schema).await;
+        for query in queries(&schema) {
+            let steps = plan(&mut conn, &query).await;
+            assert!(
+                steps.iter().all(|step| !step.starts_with("SCAN")),
+                "{steps:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn with_statistics_an_email_lookup_finds_users_by_primary_key() {
+        let schema = schema();
+        let mut conn = database(&schema).await;
+        fill(&mut conn).await;
+        for query in queries(&schema) {
+            let steps = plan(&mut conn, &query).await;
+            let users = steps.iter().find(|step| step.contains(" t0 ")).unwrap();
+            assert!(
+                users.starts_with("SEARCH t0 USING") && users.ends_with("(id=?)"),
+                "{steps:?}"
+            );
+            let email = "SEARCH t1 USING INDEX scimEmail_value_idx (connectionId=? AND value=?)";
+            assert!(steps.iter().any(|step| step == email), "{steps:?}");
+            assert!(
+                steps.iter().all(|step| !step.starts_with("SCAN")),
+                "{steps:?}"
+            );
+        }
+    }
 }

@@ -45,6 +45,7 @@ backend_tests!(
     transactions_commit_roll_back_and_do_not_nest,
     migrate_is_additive_and_idempotent,
     writes_may_filter_on_their_own_table,
+    exists_is_never_unknown_over_nullable_keys,
     a_deadlock_victim_gets_a_serialization_failure,
 );
 
@@ -700,6 +701,47 @@ async fn writes_may_filter_on_their_own_table(db: SqlAdapter) {
     assert_eq!(db.delete_many(find).await.unwrap(), 1);
     assert!(find_row(&db, &schema, "u3").await.is_none());
     assert!(find_row(&db, &schema, "u2").await.is_some());
+}
+
+/// `Exists` over nullable keys stays true or false, so its negation keeps the rows a null key
+/// leaves without a match (`NOT x IN (..., NULL)` alone would be unknown).
+async fn exists_is_never_unknown_over_nullable_keys(db: SqlAdapter) {
+    let schema = schema();
+    db.migrate(&schema).await.unwrap();
+    create(&db, &schema, "user", user("u1", "a@x")).await;
+    for (id, email) in [("u2", "b@x"), ("u3", "c@x")] {
+        let invited = user(id, email).with("invitedBy", "u1");
+        create(&db, &schema, "user", invited).await;
+    }
+    create(&db, &schema, "user", user("u4", "d@x")).await;
+    let all = (None, None);
+    // The foreign key `invitedBy` is null for u1 and u4.
+    let inviters = Where::Exists(Box::new(Exists {
+        model: "user".into(),
+        foreign_field: "invitedBy".into(),
+        local_field: "id".into(),
+        filter: None,
+    }));
+    assert_eq!(ids(&db, &schema, inviters.clone(), &[], all).await, ["u1"]);
+    assert_eq!(
+        ids(&db, &schema, inviters.negate(), &[], all).await,
+        ["u2", "u3", "u4"]
+    );
+    // Here the local key is the nullable one.
+    let invited = Where::Exists(Box::new(Exists {
+        model: "user".into(),
+        foreign_field: "id".into(),
+        local_field: "invitedBy".into(),
+        filter: Some(Where::eq("email", "a@x")),
+    }));
+    assert_eq!(
+        ids(&db, &schema, invited.clone(), &[], all).await,
+        ["u2", "u3"]
+    );
+    assert_eq!(
+        ids(&db, &schema, invited.negate(), &[], all).await,
+        ["u1", "u4"]
+    );
 }
 
 async fn find_row(db: &SqlAdapter, schema: &Schema, id: &str) -> Option<Row> {
