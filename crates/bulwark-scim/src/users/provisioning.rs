@@ -3,9 +3,9 @@
 //! linked to, organization memberships, session revocation, audit records and hooks.
 //!
 //! Every change runs in one `Store` transaction. Uniqueness of `userName` and `externalId` per
-//! connection and of the Bulwark user's email is decided by unique indexes: when a write loses a race,
-//! the rows are read again after the rollback to name the conflict (409 `uniqueness`), so two
-//! concurrent creates of one user give one user and one 409.
+//! connection and of the Bulwark user's email is decided by unique indexes alone, with no reads
+//! before the write: when a write violates one, the rows are read after the rollback to name the
+//! conflict (409 `uniqueness`), so two concurrent creates of one user give one user and one 409.
 
 use bulwark_core::adapter::{AdapterErrorKind, Op, Sort};
 use bulwark_core::error::codes as core_codes;
@@ -222,19 +222,9 @@ fn scoped(principal: &Principal, id: &str) -> Where {
     Where::eq("id", id).and(Where::eq("connectionId", principal.connection_id.as_str()))
 }
 
-/// A 409 raised inside a transaction (turned back into a SCIM error by [`scim_error`]).
-fn conflict(detail: &'static str) -> ApiError {
-    ApiError::message_only(StatusCode::CONFLICT, detail)
-}
-
-/// A transaction's error as a SCIM error: the uniqueness conflicts get `scimType: uniqueness`.
+/// A transaction's error as a SCIM error (uniqueness conflicts are named by [`retry`]).
 fn scim_error(err: ApiError) -> ScimError {
     match err.status() {
-        StatusCode::CONFLICT
-            if [USER_NAME_TAKEN, EXTERNAL_ID_TAKEN, EMAIL_TAKEN].contains(&err.message()) =>
-        {
-            ScimError::conflict(err.message())
-        }
         StatusCode::NOT_FOUND | StatusCode::CONFLICT => ScimError::new(err.status(), err.message()),
         _ => ScimError::from(err),
     }
@@ -337,9 +327,6 @@ async fn insert(
         .transaction(move |tx| {
             Box::pin(async move {
                 let (auth, principal, profile) = (&auth, &principal, &profile);
-                if let Some(detail) = taken(tx, principal, profile, None).await? {
-                    return Err(conflict(detail));
-                }
                 let env = auth.env();
                 let now = env.clock.now();
                 let scim_user_id = env.ids.id();
@@ -391,9 +378,6 @@ async fn update(
                 let Some(current) = tx.find_one::<ScimUser>(&scoped(principal, id)).await? else {
                     return Err(ApiError::message_only(StatusCode::NOT_FOUND, NOT_FOUND));
                 };
-                if let Some(detail) = taken(tx, principal, profile, Some(id)).await? {
-                    return Err(conflict(detail));
-                }
                 let env = auth.env();
                 let now = env.clock.now();
                 let email = bulwark_email(profile, &current.id);
