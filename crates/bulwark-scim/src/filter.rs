@@ -3,12 +3,14 @@
 //! Every attribute that identity providers filter on is a column of `scimUser` or `scimEmail`, so a
 //! filter becomes one query: `userName` compares its lower-cased key (case-insensitive, as RFC 7643
 //! declares it, and `userName eq` uses the unique index), `emails` and value filters such as
-//! `emails[type eq "work" and value co "@example.com"]` become an `EXISTS` over `scimEmail`, and
+//! `emails[type eq "work" and value co "@example.com"]` become an `Exists` over the connection's
+//! `scimEmail` rows (the SQL adapter's `id IN (SELECT scimUserId FROM scimEmail WHERE connectionId = ?
+//! AND …)`, so `emails.value eq` is a search of the `(connectionId, value)` index), and
 //! `meta.created`/`meta.lastModified` compare timestamps. An attribute that is not stored as a column
 //! answers 400 `invalidFilter` instead of being filtered in memory.
 //!
 //! Attributes of custom schema extensions declared in options are named by their URN-qualified path
-//! (`urn:…:acme:2.0:User:badge eq "B-7"`) and become an `EXISTS` over `scimUserAttribute`, where each
+//! (`urn:…:acme:2.0:User:badge eq "B-7"`) and become an `Exists` over `scimUserAttribute`, where each
 //! single-valued extension attribute is a row keyed `<urn>:<name>` (lower-cased): strings compare with
 //! `eq ne co sw ew` (case-insensitive ones through the folded copy), booleans with `eq ne`, integers
 //! with `eq ne gt ge lt le` on the numeric `number` column (text would put `10` before `9`), and
@@ -31,10 +33,13 @@ pub const USER_SCHEMA: &str = bulwark_scim_protocol::urn::CORE_USER;
 /// The most results a list answers (`filter.maxResults` in `ServiceProviderConfig`).
 pub const MAX_RESULTS: u64 = 100;
 
-/// Parses `text` and translates it: the filter over `scimUser` rows (without the connection scope, which
-/// the caller adds). `declared` are the custom schema extensions whose attributes may be named.
+/// Parses `text` and translates it: the filter over `scimUser` rows of connection `connection_id`.
+/// The `scimUser` rows' own connection scope is the caller's to add; the subqueries over `scimEmail` and
+/// `scimUserAttribute` rows are scoped here, so they search the indexes that lead with `connectionId`.
+/// `declared` are the custom schema extensions whose attributes may be named.
 pub fn parse_user_filter(
     text: &str,
+    connection_id: &str,
     declared: &[SchemaExtension],
 ) -> Result<Option<Where>, ScimError> {
     if text.trim().is_empty() {
@@ -42,34 +47,39 @@ pub fn parse_user_filter(
     }
     let filter = Filter::parse_with(text, &Limits::DEFAULT)
         .map_err(|e| ScimError::bad_request("invalidFilter", format!("Invalid filter: {e}")))?;
-    user_where(&filter, declared).map(Some)
+    user_where(&filter, connection_id, declared).map(Some)
 }
 
-/// The `Where` tree of a parsed filter over `scimUser`.
-pub fn user_where(filter: &Filter, declared: &[SchemaExtension]) -> Result<Where, ScimError> {
+/// The `Where` tree of a parsed filter over `scimUser` rows of connection `connection_id` (see
+/// [`parse_user_filter`]).
+pub fn user_where(
+    filter: &Filter,
+    connection_id: &str,
+    declared: &[SchemaExtension],
+) -> Result<Where, ScimError> {
+    let recurse = |inner: &Filter| user_where(inner, connection_id, declared);
     match filter {
-        Filter::And(left, right) => {
-            Ok(user_where(left, declared)?.and(user_where(right, declared)?))
-        }
-        Filter::Or(left, right) => Ok(user_where(left, declared)?.or(user_where(right, declared)?)),
-        Filter::Not(inner) => Ok(user_where(inner, declared)?.negate()),
+        Filter::And(left, right) => Ok(recurse(left)?.and(recurse(right)?)),
+        Filter::Or(left, right) => Ok(recurse(left)?.or(recurse(right)?)),
+        Filter::Not(inner) => Ok(recurse(inner)?.negate()),
         Filter::Present(path) => match extension_attribute(path, declared)? {
-            Some((key, _)) => Ok(attributes_exist(Where::eq("key", key))),
-            None => present(path),
+            Some((key, _)) => Ok(attributes_exist(connection_id, Where::eq("key", key))),
+            None => present(path, connection_id),
         },
         Filter::Compare { path, op, value } => match extension_attribute(path, declared)? {
             Some((key, attribute)) => {
                 let matches = extension_compare(attribute, path, *op, value)?;
-                Ok(attributes_exist(Where::eq("key", key).and(matches)))
+                let row = Where::eq("key", key).and(matches);
+                Ok(attributes_exist(connection_id, row))
             }
-            None => compare(path, *op, value),
+            None => compare(path, *op, value, connection_id),
         },
         Filter::ValuePath { attr, filter } => {
             let attribute = user_attribute(attr)?;
             if attribute != UserAttribute::Emails {
                 return Err(unsupported(attr));
             }
-            Ok(emails_exist(Some(email_where(filter)?)))
+            Ok(emails_exist(connection_id, Some(email_where(filter)?)))
         }
     }
 }
@@ -155,13 +165,13 @@ fn user_attribute(path: &AttrPath) -> Result<UserAttribute, ScimError> {
     })
 }
 
-fn present(path: &AttrPath) -> Result<Where, ScimError> {
+fn present(path: &AttrPath, connection_id: &str) -> Result<Where, ScimError> {
     let attribute = user_attribute(path)?;
     if attribute == UserAttribute::Emails {
         let sub = path.sub_attr().map(str::to_ascii_lowercase);
         return Ok(match sub.as_deref() {
-            None | Some("value") => emails_exist(None),
-            Some(sub) => emails_exist(Some(email_present(sub, path)?)),
+            None | Some("value") => emails_exist(connection_id, None),
+            Some(sub) => emails_exist(connection_id, Some(email_present(sub, path)?)),
         });
     }
     let Some((column, _)) = attribute.column() else {
@@ -170,11 +180,17 @@ fn present(path: &AttrPath) -> Result<Where, ScimError> {
     Ok(Where::cmp(column, Op::Ne, Value::Null))
 }
 
-fn compare(path: &AttrPath, op: CompareOp, value: &CompareValue) -> Result<Where, ScimError> {
+fn compare(
+    path: &AttrPath,
+    op: CompareOp,
+    value: &CompareValue,
+    connection_id: &str,
+) -> Result<Where, ScimError> {
     let attribute = user_attribute(path)?;
     if attribute == UserAttribute::Emails {
         let sub = path.sub_attr().unwrap_or("value");
-        return Ok(emails_exist(Some(email_compare(sub, path, op, value)?)));
+        let matches = email_compare(sub, path, op, value)?;
+        return Ok(emails_exist(connection_id, Some(matches)));
     }
     let Some((column, kind)) = attribute.column() else {
         return Err(unsupported(path));
@@ -265,13 +281,20 @@ fn adapter_op(op: CompareOp) -> Op {
     }
 }
 
-/// `EXISTS (SELECT 1 FROM scimEmail WHERE scimUserId = scimUser.id [AND filter])`.
-fn emails_exist(filter: Option<Where>) -> Where {
+/// A `scimEmail` row of the User in connection `connection_id` [matching `filter`]: in SQL,
+/// `id IN (SELECT scimUserId FROM scimEmail WHERE connectionId = ? [AND filter])`. Every email row
+/// belongs to its User's connection, so the scope changes no answer; it lets the lookup search the
+/// `(connectionId, value)` index instead of reading every connection's emails.
+fn emails_exist(connection_id: &str, filter: Option<Where>) -> Where {
+    let in_connection = Where::eq("connectionId", connection_id);
     Where::Exists(Box::new(Exists {
         model: "scimEmail".to_owned(),
         foreign_field: "scimUserId".to_owned(),
         local_field: "id".to_owned(),
-        filter,
+        filter: Some(match filter {
+            Some(filter) => in_connection.and(filter),
+            None => in_connection,
+        }),
     }))
 }
 
@@ -408,13 +431,15 @@ fn extension_compare(
     }
 }
 
-/// `EXISTS (SELECT 1 FROM scimUserAttribute WHERE scimUserId = scimUser.id AND filter)`.
-fn attributes_exist(filter: Where) -> Where {
+/// A `scimUserAttribute` row of the User in connection `connection_id` matching `filter`: in SQL,
+/// `id IN (SELECT scimUserId FROM scimUserAttribute WHERE connectionId = ? AND filter)`, which the
+/// indexes leading with `(connectionId, key)` serve.
+fn attributes_exist(connection_id: &str, filter: Where) -> Where {
     Where::Exists(Box::new(Exists {
         model: "scimUserAttribute".to_owned(),
         foreign_field: "scimUserId".to_owned(),
         local_field: "id".to_owned(),
-        filter: Some(filter),
+        filter: Some(Where::eq("connectionId", connection_id).and(filter)),
     }))
 }
 
@@ -429,8 +454,10 @@ pub fn sort_column(attribute: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    const CONNECTION: &str = "c1";
+
     fn parse(text: &str) -> Where {
-        parse_user_filter(text, &[]).unwrap().unwrap()
+        parse_user_filter(text, CONNECTION, &[]).unwrap().unwrap()
     }
 
     #[test]
@@ -458,21 +485,31 @@ mod tests {
     }
 
     #[test]
-    fn email_filters_become_exists() {
-        let expected = emails_exist(Some(Where::eq("type", "work").and(Where::cmp(
-            "value",
-            Op::Contains,
-            "@example.com",
-        ))));
+    fn email_filters_become_exists_over_the_connection_s_emails() {
+        let emails = |filter: Option<Where>| {
+            Where::Exists(Box::new(Exists {
+                model: "scimEmail".to_owned(),
+                foreign_field: "scimUserId".to_owned(),
+                local_field: "id".to_owned(),
+                filter,
+            }))
+        };
+        let in_connection = || Where::eq("connectionId", CONNECTION);
+        let work = Where::eq("type", "work").and(Where::cmp("value", Op::Contains, "@example.com"));
         assert_eq!(
             parse(r#"emails[type eq "work" and value co "@Example.com"]"#),
-            expected
+            emails(Some(in_connection().and(work)))
         );
         assert_eq!(
             parse(r#"emails.value eq "A@B.io""#),
-            emails_exist(Some(Where::eq("value", "a@b.io")))
+            emails(Some(in_connection().and(Where::eq("value", "a@b.io"))))
         );
-        assert_eq!(parse("emails pr"), emails_exist(None));
+        assert_eq!(parse("emails pr"), emails(Some(in_connection())));
+        // Negated, the scope stays inside the subquery.
+        assert_eq!(
+            parse(r#"not (emails.value eq "A@B.io")"#),
+            emails_exist(CONNECTION, Some(Where::eq("value", "a@b.io"))).negate()
+        );
     }
 
     #[test]
@@ -495,9 +532,14 @@ mod tests {
             .attribute(ExtensionAttribute::new("badge", AttributeKind::String))
             .attribute(ExtensionAttribute::new("level", AttributeKind::Integer))
             .attribute(ExtensionAttribute::new("since", AttributeKind::DateTime))];
-        let parse = |text: &str| parse_user_filter(text, &declared).unwrap().unwrap();
+        let parse = |text: &str| {
+            parse_user_filter(text, CONNECTION, &declared)
+                .unwrap()
+                .unwrap()
+        };
         let row = |name: &str, filter: Where| {
             attributes_exist(
+                CONNECTION,
                 Where::eq("key", format!("{}:{name}", ACME.to_lowercase())).and(filter),
             )
         };
@@ -518,10 +560,13 @@ mod tests {
         );
         assert_eq!(
             parse(&format!("{ACME}:level pr")),
-            attributes_exist(Where::eq("key", format!("{}:level", ACME.to_lowercase())))
+            attributes_exist(
+                CONNECTION,
+                Where::eq("key", format!("{}:level", ACME.to_lowercase()))
+            )
         );
         // Without the declaration the path is not a User attribute.
-        let err = parse_user_filter(&format!("{ACME}:level pr"), &[]).unwrap_err();
+        let err = parse_user_filter(&format!("{ACME}:level pr"), CONNECTION, &[]).unwrap_err();
         assert_eq!(err.scim_type, Some("invalidFilter"));
     }
 
@@ -535,10 +580,10 @@ mod tests {
             r#"phoneNumbers[type eq "work"]"#,
             r#"userName eq "unterminated"#,
         ] {
-            let err = parse_user_filter(text, &[]).unwrap_err();
+            let err = parse_user_filter(text, CONNECTION, &[]).unwrap_err();
             assert_eq!(err.scim_type, Some("invalidFilter"), "{text}");
             assert_eq!(err.status, http::StatusCode::BAD_REQUEST);
         }
-        assert_eq!(parse_user_filter("  ", &[]).unwrap(), None);
+        assert_eq!(parse_user_filter("  ", CONNECTION, &[]).unwrap(), None);
     }
 }

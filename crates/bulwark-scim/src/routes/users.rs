@@ -248,7 +248,10 @@ async fn search(request: ScimRequest) -> Result<ApiResponse, ScimError> {
 async fn run_search(request: &ScimRequest, search: &Search) -> Result<ApiResponse, ScimError> {
     let principal = request.principal()?;
     let filter = match &search.filter {
-        Some(text) => crate::filter::parse_user_filter(text, &request.options.schema_extensions)?,
+        Some(text) => {
+            let declared = &request.options.schema_extensions;
+            crate::filter::parse_user_filter(text, &principal.connection_id, declared)?
+        }
         None => None,
     };
     let sort = search.sort()?;
