@@ -381,6 +381,8 @@ mod sqlite_plans {
         [page, scope.count(user, &filter).unwrap()]
     }
 
+    /// Without statistics `SQLite` walks the connection's users by `connectionId` and probes the list the
+    /// subquery built once from the email index; neither table is scanned.
     #[tokio::test]
     async fn an_email_lookup_reads_no_table_in_full() {
         let schema = schema();
@@ -394,6 +396,8 @@ mod sqlite_plans {
         }
     }
 
+    /// Once `ANALYZE` shows that `connectionId` is not selective, the subquery's rows drive the lookup:
+    /// users are found by primary key, independent of how many the connection has.
     #[tokio::test]
     async fn with_statistics_an_email_lookup_finds_users_by_primary_key() {
         let schema = schema();
