@@ -63,6 +63,15 @@ impl OrganizationApi {
         }
     }
 
+    /// The API writing through `store`: inside `store.transaction(...)` (another plugin's, say) its
+    /// changes join that transaction and commit or roll back with it, and its own transactions nest
+    /// into it.
+    #[must_use]
+    pub fn within(mut self, store: &Store) -> Self {
+        self.store = store.clone();
+        self
+    }
+
     /// The resolved options.
     pub fn options(&self) -> &OrganizationOptions {
         &self.options

@@ -100,19 +100,9 @@ pub(crate) async fn create(
     };
     let declared = &options.schema_extensions;
     let scim_user = retry(auth, principal, &profile, None, || {
-        insert(auth, principal, &profile, declared)
+        insert(auth, principal, &profile, declared, organization.as_ref())
     })
     .await?;
-    if let Some((api, organization_id)) = organization {
-        let member = NewMember::new(organization_id, scim_user.user_id.as_str(), &["member"]);
-        if let Err(err) = api.add_member(member).await {
-            // The membership is part of provisioning: without it, nothing of the create remains.
-            if let Err(undo) = remove_created(auth, &scim_user).await {
-                tracing::error!(%undo, "could not undo a SCIM user whose membership failed");
-            }
-            return Err(ScimError::from(err));
-        }
-    }
     notify(
         options.on_user_provisioned.as_ref(),
         ScimUserEvent {
@@ -162,48 +152,42 @@ pub(crate) async fn delete(
     principal: &Principal,
     id: &str,
 ) -> Result<(), ScimError> {
-    let current = find(auth, principal, id).await?;
-    let membership = match &principal.organization_id {
+    let organization = match &principal.organization_id {
         Some(organization_id) => {
             let Some(api) = OrganizationApi::new(auth) else {
                 return Err(ScimError::invalid_value(
                     "Organization-scoped SCIM deprovisioning requires the organization plugin",
                 ));
             };
-            let member = api.find_member(organization_id, &current.user_id).await?;
-            match member {
-                Some(member) => {
-                    api.remove_member(organization_id, &member.id).await?;
-                    Some((api, member))
-                }
-                None => None,
-            }
+            Some((api, organization_id.clone()))
         }
         None => None,
     };
     let delete_users = options.delete_users;
     let (owned_auth, owned_principal, owned_id) = (auth.clone(), principal.clone(), id.to_owned());
-    let outcome = auth
+    let (removed, user_deleted) = auth
         .store()
         .transaction(move |tx| {
             Box::pin(async move {
-                remove(tx, &owned_auth, &owned_principal, &owned_id, delete_users).await
+                let (auth, principal, id) = (&owned_auth, &owned_principal, owned_id.as_str());
+                // The membership goes first, through the organization plugin's API (its hooks run),
+                // in the same transaction: a failure anywhere leaves the membership in place.
+                if let Some((api, organization_id)) = organization {
+                    let Some(current) = tx.find_one::<ScimUser>(&scoped(principal, id)).await?
+                    else {
+                        return Err(ApiError::message_only(StatusCode::NOT_FOUND, NOT_FOUND));
+                    };
+                    let api = api.within(tx);
+                    let member = api.find_member(&organization_id, &current.user_id).await?;
+                    if let Some(member) = member {
+                        api.remove_member(&organization_id, &member.id).await?;
+                    }
+                }
+                remove(tx, auth, principal, id, delete_users).await
             })
         })
-        .await;
-    let (removed, user_deleted) = match outcome {
-        Ok(outcome) => outcome,
-        Err(err) => {
-            if let Some((api, member)) = membership {
-                let role: Vec<&str> = member.role.split(',').collect();
-                let readd = NewMember::new(&member.organization_id, &member.user_id, &role);
-                if let Err(undo) = api.add_member(readd).await {
-                    tracing::error!(%undo, "could not restore a membership after a failed SCIM delete");
-                }
-            }
-            return Err(scim_error(err));
-        }
-    };
+        .await
+        .map_err(scim_error)?;
     notify(
         options.on_user_deprovisioned.as_ref(),
         ScimUserEvent {
@@ -312,16 +296,19 @@ async fn taken(
         .map(|_| EMAIL_TAKEN))
 }
 
-/// One create attempt: the Bulwark user, the SCIM user, its emails and the audit record, in one
-/// transaction.
+/// One create attempt in one transaction: the Bulwark user, the SCIM user, its emails, the audit
+/// record and, for an organization-scoped connection, the membership (through the organization
+/// plugin's API, so its hooks and limits apply; when it refuses, nothing of the create remains).
 async fn insert(
     auth: &Auth,
     principal: &Principal,
     profile: &CanonicalUser,
     declared: &[SchemaExtension],
+    organization: Option<&(OrganizationApi, String)>,
 ) -> Result<ScimUser, ApiError> {
     let (auth, principal, profile) = (auth.clone(), principal.clone(), profile.clone());
     let declared = declared.to_vec();
+    let organization = organization.cloned();
     auth.clone()
         .store()
         .transaction(move |tx| {
@@ -352,6 +339,10 @@ async fn insert(
                 write_attributes(tx, auth, &scim_user, &declared).await?;
                 audit::record_user(tx, auth, principal, "user.created", &scim_user.id, &user.id)
                     .await?;
+                if let Some((api, organization_id)) = organization {
+                    let member = NewMember::new(organization_id, user.id.as_str(), &["member"]);
+                    api.within(tx).add_member(member).await?;
+                }
                 Ok(scim_user)
             })
         })
@@ -485,30 +476,6 @@ async fn remove(
     }
     audit::record_user(tx, auth, principal, "user.deleted", &current.id, user_id).await?;
     Ok((current, unused))
-}
-
-/// Undoes a create whose organization membership failed.
-async fn remove_created(auth: &Auth, scim_user: &ScimUser) -> Result<(), ApiError> {
-    let scim_user = scim_user.clone();
-    auth.store()
-        .transaction(move |tx| {
-            Box::pin(async move {
-                let id = scim_user.id.as_str();
-                tx.delete_many::<ScimEmail>(&Where::eq("scimUserId", id))
-                    .await?;
-                tx.delete_many::<ScimUserAttribute>(&Where::eq("scimUserId", id))
-                    .await?;
-                tx.delete::<ScimUser>(&Where::eq("id", id)).await?;
-                tx.delete_many::<crate::models::ScimAuditEvent>(&Where::eq("resourceId", id))
-                    .await?;
-                tx.delete_many::<Session>(&Where::eq("userId", scim_user.user_id.as_str()))
-                    .await?;
-                tx.delete::<User>(&Where::eq("id", scim_user.user_id.as_str()))
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
 }
 
 /// Revokes the sessions of `user_id` unless an active SCIM user still links it.

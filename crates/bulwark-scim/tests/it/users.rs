@@ -8,6 +8,7 @@ use bulwark_core::adapter::memory::MemoryAdapter;
 use bulwark_core::models::{Account, Session, User};
 use bulwark_core::options::EmailAndPasswordOptions;
 use bulwark_core::{Adapter, Auth, Environment, Where};
+use bulwark_organization::options::TeamOptions;
 use bulwark_organization::{OrganizationOptions, organization};
 use bulwark_scim::ScimOptions;
 use bulwark_scim::models::{ScimEmail, ScimUser};
@@ -37,6 +38,8 @@ struct Setup {
     options: ScimOptions,
     adapter: Arc<dyn Adapter>,
     organization: bool,
+    /// Whether the organization plugin runs with teams.
+    teams: bool,
     env: Environment,
 }
 
@@ -46,6 +49,7 @@ impl Setup {
             options: options(),
             adapter: Arc::new(MemoryAdapter::new()),
             organization: false,
+            teams: false,
             env: Environment {
                 clock: Arc::new(FakeClock::at(datetime!(2026-01-01 00:00:00 UTC))),
                 ids: Arc::new(SequentialIds::new()),
@@ -62,7 +66,9 @@ impl Setup {
             .environment(env)
             .email_and_password(EmailAndPasswordOptions::enabled());
         if self.organization {
-            builder = builder.plugin(organization(OrganizationOptions::default()));
+            let mut teams = TeamOptions::enabled();
+            teams.enabled = self.teams;
+            builder = builder.plugin(organization(OrganizationOptions::default().teams(teams)));
         }
         builder
             .plugin(scim(self.options))
@@ -1099,17 +1105,25 @@ async fn member_roles(auth: &Auth, organization_id: &str, user_id: &str) -> Vec<
 
 #[tokio::test]
 async fn an_organization_scoped_connection_manages_memberships() {
+    for teams in [false, true] {
+        organization_scoped_memberships(teams).await;
+    }
+}
+
+async fn organization_scoped_memberships(teams: bool) {
     let adapter: Arc<dyn Adapter> = Arc::new(MemoryAdapter::new());
     // The organization exists before the connection is configured with it.
     let mut setup = Setup::new();
     setup.adapter = Arc::clone(&adapter);
     setup.organization = true;
+    setup.teams = teams;
     let env = setup.env.clone();
     let org = acme(&setup.build()).await;
     let mut setup = Setup::new();
     setup.env = env;
     setup.adapter = adapter;
     setup.organization = true;
+    setup.teams = teams;
     setup.options = ScimOptions::default().connection(
         StaticConnection::new("okta")
             .organization(org.as_str())
