@@ -21,14 +21,11 @@
 use bulwark_core::adapter::{Case, Exists, Op, Value};
 use bulwark_core::models::wire::format_date;
 use bulwark_core::{Where, clock::truncate_to_millis};
-use bulwark_scim_protocol::{AttrPath, CompareOp, CompareValue, Filter, Limits};
+use bulwark_scim_protocol::{AttrPath, CompareOp, CompareValue, Filter, Limits, urn};
 use time::OffsetDateTime;
 
 use crate::error::ScimError;
 use crate::options::{AttributeKind, ExtensionAttribute, SchemaExtension};
-
-/// The core User schema URN.
-pub const USER_SCHEMA: &str = bulwark_scim_protocol::urn::CORE_USER;
 
 /// The most results a list answers (`filter.maxResults` in `ServiceProviderConfig`).
 pub const MAX_RESULTS: u64 = 100;
@@ -144,7 +141,7 @@ fn unsupported(path: &AttrPath) -> ScimError {
 fn user_attribute(path: &AttrPath) -> Result<UserAttribute, ScimError> {
     if path
         .urn()
-        .is_some_and(|urn| !urn.eq_ignore_ascii_case(USER_SCHEMA))
+        .is_some_and(|prefix| !prefix.eq_ignore_ascii_case(urn::CORE_USER))
     {
         return Err(unsupported(path));
     }

@@ -147,7 +147,7 @@ impl Model for ScimUser {
     }
 }
 
-/// One email of a SCIM user, so `emails.value` and `emails[type eq …]` filters run as indexed `EXISTS`
+/// One email of a SCIM user, so `emails.value` and `emails[type eq …]` filters run as indexed
 /// subqueries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScimEmail {
@@ -249,7 +249,7 @@ impl Model for ScimAuditEvent {
 }
 
 /// One single-valued attribute of a declared schema extension of a SCIM user, so filters on extension
-/// attributes run as indexed `EXISTS` subqueries (the full extension object stays in
+/// attributes run as indexed subqueries (the full extension object stays in
 /// `scimUser.attributes`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScimUserAttribute {

@@ -9,12 +9,10 @@
 
 use serde_json::{Map, Value};
 
+use bulwark_scim_protocol::urn::{CORE_USER, ENTERPRISE_USER};
+
 use crate::error::ScimError;
 
-/// The core User schema URN.
-const CORE_USER: &str = bulwark_scim_protocol::urn::CORE_USER;
-/// The Enterprise User extension URN (also its key in a User resource).
-const ENTERPRISE_USER: &str = bulwark_scim_protocol::urn::ENTERPRISE_USER;
 /// The attributes of the Enterprise User extension.
 const ENTERPRISE_ATTRIBUTES: [&str; 6] = [
     "employeeNumber",

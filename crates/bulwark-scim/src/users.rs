@@ -5,20 +5,16 @@
 //! Storage and side effects (the Bulwark `user`, memberships, sessions, audit records) live in
 //! [`provisioning`]; the HTTP endpoints in `routes/users.rs` only parse requests and shape responses.
 
+use bulwark_scim_protocol::urn;
+
 pub(crate) mod extension;
 pub(crate) mod input;
 pub(crate) mod profile;
 pub(crate) mod provisioning;
 pub(crate) mod resource;
 
-/// The core User schema URN.
-pub(crate) const USER_SCHEMA: &str = bulwark_scim_protocol::urn::CORE_USER;
-
-/// The Enterprise User extension schema URN.
-pub(crate) const ENTERPRISE_SCHEMA: &str = bulwark_scim_protocol::urn::ENTERPRISE_USER;
-
 /// The user schemas in registry order: a resource's `schemas` is normalised to this order.
-pub(crate) const USER_SCHEMAS: [&str; 2] = [USER_SCHEMA, ENTERPRISE_SCHEMA];
+pub(crate) const USER_SCHEMAS: [&str; 2] = [urn::CORE_USER, urn::ENTERPRISE_USER];
 
 /// The key of the Enterprise User extension inside the stored `attributes` document.
 pub(crate) const ENTERPRISE_ATTRIBUTE: &str = "enterprise";

@@ -10,6 +10,7 @@ use http::{HeaderValue, Method, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::error::{SCIM_MEDIA_TYPE, ScimError};
+use crate::filter::MAX_RESULTS;
 use crate::models::ScimUser;
 use crate::options::ScimOptions;
 use crate::projection::Projection;
@@ -22,10 +23,6 @@ use crate::users::{provisioning, resource};
 const LIST_RESPONSE: &str = bulwark_scim_protocol::urn::LIST_RESPONSE;
 /// The URN of search requests.
 const SEARCH_REQUEST: &str = bulwark_scim_protocol::urn::SEARCH_REQUEST;
-/// The largest page (`filter.maxResults`).
-#[expect(clippy::cast_possible_wrap, reason = "MAX_RESULTS is 100")]
-const MAX_COUNT: i64 = crate::filter::MAX_RESULTS as i64;
-
 /// Registers the Users endpoints.
 pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
     auth.endpoint(scim(Method::POST, "/Users", Access::Users, options, create));
@@ -256,10 +253,12 @@ async fn run_search(request: &ScimRequest, search: &Search) -> Result<ApiRespons
     };
     let sort = search.sort()?;
     let start_index = search.start_index.unwrap_or(1).max(1);
-    let count = search.count.unwrap_or(MAX_COUNT).clamp(0, MAX_COUNT);
+    // A negative count asks for none; the page never exceeds `filter.maxResults`.
+    let limit = search.count.map_or(MAX_RESULTS, |count| {
+        u64::try_from(count).unwrap_or(0).min(MAX_RESULTS)
+    });
     let auth = request.req.auth();
     let offset = u64::try_from(start_index - 1).unwrap_or_default();
-    let limit = u64::try_from(count).unwrap_or_default();
     let (total, page) = provisioning::list(auth, principal, filter, sort, offset, limit).await?;
     let resources: Vec<Value> = page
         .iter()

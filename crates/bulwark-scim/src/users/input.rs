@@ -8,7 +8,9 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::{ENTERPRISE_SCHEMA, USER_SCHEMA, USER_SCHEMAS, extension};
+use bulwark_scim_protocol::urn;
+
+use super::{USER_SCHEMAS, extension};
 use crate::error::ScimError;
 use crate::options::{MissingEmail, SchemaExtension};
 
@@ -207,7 +209,7 @@ pub(crate) fn parse_user_with(
                 None
             }
         },
-        enterprise: enterprise(&mut issues, object.get(ENTERPRISE_SCHEMA)),
+        enterprise: enterprise(&mut issues, object.get(urn::ENTERPRISE_USER)),
         extensions: extensions(&mut issues, object, declared),
         extension_schemas,
     };
@@ -223,10 +225,13 @@ pub(crate) fn parse_user_with(
             "emails must contain an email when userName is not an email address",
         );
     }
-    if input.enterprise.is_some() && !input.schemas.contains(&ENTERPRISE_SCHEMA) {
+    if input.enterprise.is_some() && !input.schemas.contains(&urn::ENTERPRISE_USER) {
         issues.add(
             "schemas",
-            format!("The Enterprise User extension requires {ENTERPRISE_SCHEMA} in schemas"),
+            format!(
+                "The Enterprise User extension requires {} in schemas",
+                urn::ENTERPRISE_USER
+            ),
         );
     }
     for declaration in declared {
@@ -476,8 +481,11 @@ fn schemas(
             );
         }
     }
-    if !names.contains(&USER_SCHEMA) {
-        issues.add("schemas", format!("schemas must contain {USER_SCHEMA}"));
+    if !names.contains(&urn::CORE_USER) {
+        issues.add(
+            "schemas",
+            format!("schemas must contain {}", urn::CORE_USER),
+        );
     }
     let builtin = USER_SCHEMAS
         .into_iter()
@@ -684,12 +692,12 @@ fn multi_valued(
 fn enterprise(issues: &mut Issues, value: Option<&Value>) -> Option<Map<String, Value>> {
     let value = value?;
     let Value::Object(object) = value else {
-        issues.add(ENTERPRISE_SCHEMA, ExpectedType("object", Some(value)));
+        issues.add(urn::ENTERPRISE_USER, ExpectedType("object", Some(value)));
         return None;
     };
     let mut out = Map::new();
     for &(key, max) in &ENTERPRISE_ATTRIBUTES {
-        let path = format!("{ENTERPRISE_SCHEMA}.{key}");
+        let path = format!("{}.{key}", urn::ENTERPRISE_USER);
         let value = object.get(key).map(unwrap_single);
         if let Some(text) = optional_string(issues, &path, value, max) {
             out.insert(key.to_owned(), Value::String(text));
@@ -701,7 +709,10 @@ fn enterprise(issues: &mut Issues, value: Option<&Value>) -> Option<Map<String, 
                 out.insert("manager".to_owned(), Value::Object(manager));
             }
             Ok(None) => {}
-            Err(()) => issues.add(&format!("{ENTERPRISE_SCHEMA}.manager"), "Invalid input"),
+            Err(()) => issues.add(
+                &format!("{}.manager", urn::ENTERPRISE_USER),
+                "Invalid input",
+            ),
         }
     }
     Some(out)
@@ -792,7 +803,7 @@ fn serialized_length(input: &UserInput) -> usize {
     }
     if let Some(enterprise) = &input.enterprise {
         object.insert(
-            ENTERPRISE_SCHEMA.to_owned(),
+            urn::ENTERPRISE_USER.to_owned(),
             Value::Object(enterprise.clone()),
         );
     }

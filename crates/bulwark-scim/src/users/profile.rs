@@ -175,7 +175,7 @@ mod tests {
 
     use super::*;
     use crate::users::input::parse_user;
-    use crate::users::{ENTERPRISE_SCHEMA, USER_SCHEMA};
+    use bulwark_scim_protocol::urn;
 
     #[expect(clippy::needless_pass_by_value, reason = "tests pass json! literals")]
     fn canonical(body: Value) -> CanonicalUser {
@@ -186,7 +186,7 @@ mod tests {
     // upstream: scim-profile.test.ts › SCIM canonical User profiles › round-trips provider-standard names, displayName, and typed emails
     fn names_display_names_and_typed_emails_are_canonicalised() {
         let user = canonical(json!({
-            "schemas": [USER_SCHEMA],
+            "schemas": [urn::CORE_USER],
             "userName": "JDoe",
             "name": {"givenName": "John", "familyName": "Doe", "middleName": "Q"},
             "emails": [
@@ -200,7 +200,7 @@ mod tests {
         assert_eq!(
             user.attributes,
             json!({
-                "schemas": [USER_SCHEMA],
+                "schemas": [urn::CORE_USER],
                 "name": {"formatted": "John Doe", "givenName": "John", "familyName": "Doe", "middleName": "Q"},
                 "emails": [
                     {"value": "home@example.com", "primary": false, "type": "home"},
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn the_formatted_name_falls_back_to_display_name_then_parts_then_email() {
-        let base = json!({"schemas": [USER_SCHEMA], "userName": "A@Example.com"});
+        let base = json!({"schemas": [urn::CORE_USER], "userName": "A@Example.com"});
         let user = canonical(base.clone());
         assert_eq!(user.primary_email.as_deref(), Some("a@example.com"));
         assert_eq!(user.display_name, "a@example.com");
@@ -233,9 +233,9 @@ mod tests {
     #[test]
     fn the_first_work_email_is_primary_when_none_is_marked_and_active_defaults_to_true() {
         let user = canonical(json!({
-            "schemas": [USER_SCHEMA, ENTERPRISE_SCHEMA], "userName": "x",
+            "schemas": [urn::CORE_USER, urn::ENTERPRISE_USER], "userName": "x",
             "emails": [{"value": "a@example.com"}, {"value": "b@example.com", "type": "work"}],
-            ENTERPRISE_SCHEMA: {},
+            urn::ENTERPRISE_USER: {},
         }));
         assert_eq!(user.primary_email.as_deref(), Some("b@example.com"));
         assert!(user.active);

@@ -12,7 +12,9 @@ use bulwark_core::models::wire::format_date;
 use serde_json::{Map, Value};
 
 use super::input::{ENTERPRISE_ATTRIBUTES, MULTI_VALUED, NAME_PARTS, SINGULAR_ATTRIBUTES};
-use super::{ENTERPRISE_ATTRIBUTE, ENTERPRISE_SCHEMA, extension};
+use bulwark_scim_protocol::urn;
+
+use super::{ENTERPRISE_ATTRIBUTE, extension};
 use crate::models::ScimUser;
 use crate::options::SchemaExtension;
 
@@ -57,7 +59,7 @@ pub(crate) fn current(user: &ScimUser, declared: &[SchemaExtension]) -> Value {
         if let Some(manager) = enterprise.get_mut("manager") {
             *manager = ordered(manager, ["value", "$ref"]);
         }
-        object.insert(ENTERPRISE_SCHEMA.to_owned(), enterprise);
+        object.insert(urn::ENTERPRISE_USER.to_owned(), enterprise);
     }
     object.extend(extension::output(attributes, declared));
     Value::Object(object)

@@ -1,5 +1,6 @@
 //! Tests of User input validation against upstream v1.7.1's messages.
 
+use bulwark_scim_protocol::urn::{CORE_USER, ENTERPRISE_USER};
 use serde_json::json;
 
 use super::*;
@@ -48,7 +49,7 @@ fn missing_schemas_and_user_name_are_reported_with_their_paths() {
          [body.userName] Invalid input: expected string, received undefined"
     );
     assert_eq!(
-        error(json!({"schemas": [USER_SCHEMA], "userName": "  "})),
+        error(json!({"schemas": [CORE_USER], "userName": "  "})),
         "[body.userName] Too small: expected string to have >=1 characters"
     );
 }
@@ -62,20 +63,20 @@ fn schemas_must_be_known_unique_and_contain_the_core_schema() {
          [body.schemas] schemas must contain urn:ietf:params:scim:schemas:core:2.0:User"
     );
     assert_eq!(
-        error(body(json!([USER_SCHEMA, USER_SCHEMA]))),
+        error(body(json!([CORE_USER, CORE_USER]))),
         format!(
-            "[body.schemas] SCIM User schema {USER_SCHEMA} must not be duplicated; \
-             [body.schemas] SCIM User schema {USER_SCHEMA} must not be duplicated"
+            "[body.schemas] SCIM User schema {CORE_USER} must not be duplicated; \
+             [body.schemas] SCIM User schema {CORE_USER} must not be duplicated"
         )
     );
-    let input = parse_user(&body(json!([ENTERPRISE_SCHEMA, USER_SCHEMA]))).unwrap();
-    assert_eq!(input.schemas, vec![USER_SCHEMA, ENTERPRISE_SCHEMA]);
+    let input = parse_user(&body(json!([ENTERPRISE_USER, CORE_USER]))).unwrap();
+    assert_eq!(input.schemas, vec![CORE_USER, ENTERPRISE_USER]);
 }
 
 #[test]
 fn a_user_name_that_is_not_an_email_needs_emails() {
     assert_eq!(
-        error(json!({"schemas": [USER_SCHEMA], "userName": "jdoe"})),
+        error(json!({"schemas": [CORE_USER], "userName": "jdoe"})),
         "[body.emails] emails must contain an email when userName is not an email address"
     );
 }
@@ -83,7 +84,7 @@ fn a_user_name_that_is_not_an_email_needs_emails() {
 #[test]
 fn email_sets_have_one_primary_unique_pairs_and_unique_types() {
     let body =
-        |emails: Value| json!({"schemas": [USER_SCHEMA], "userName": "jdoe", "emails": emails});
+        |emails: Value| json!({"schemas": [CORE_USER], "userName": "jdoe", "emails": emails});
     assert_eq!(
         error(body(
             json!([{"value": "a@example.com", "primary": true}, {"value": "b@example.com", "primary": "TRUE"}])
@@ -117,7 +118,7 @@ fn email_sets_have_one_primary_unique_pairs_and_unique_types() {
 #[test]
 fn singular_attributes_unwrap_single_element_arrays() {
     let input = parse_user(&json!({
-        "schemas": [USER_SCHEMA], "userName": "a@example.com",
+        "schemas": [CORE_USER], "userName": "a@example.com",
         "title": [" Engineer "], "locale": "en-US", "nickName": "ignored",
     }))
     .unwrap();
@@ -132,7 +133,7 @@ fn singular_attributes_unwrap_single_element_arrays() {
 
 #[test]
 fn multi_valued_attributes_are_checked() {
-    let body = |key: &str, values: Value| json!({"schemas": [USER_SCHEMA], "userName": "a@example.com", key: values});
+    let body = |key: &str, values: Value| json!({"schemas": [CORE_USER], "userName": "a@example.com", key: values});
     assert_eq!(
         error(body("addresses", json!([{"type": "work"}]))),
         "[body.addresses.0] addresses must contain at least one address value"
@@ -159,7 +160,7 @@ fn multi_valued_attributes_are_checked() {
 
 #[test]
 fn active_accepts_booleans_and_exact_string_booleans() {
-    let body = |active: Value| json!({"schemas": [USER_SCHEMA], "userName": "a@example.com", "active": active});
+    let body = |active: Value| json!({"schemas": [CORE_USER], "userName": "a@example.com", "active": active});
     assert_eq!(
         parse_user(&body(json!("False"))).unwrap().active,
         Some(false)
@@ -177,14 +178,14 @@ fn active_accepts_booleans_and_exact_string_booleans() {
 
 #[test]
 fn the_enterprise_extension_needs_its_schema_and_accepts_manager_forms() {
-    let body = |schemas: Value, enterprise: Value| json!({"schemas": schemas, "userName": "a@example.com", ENTERPRISE_SCHEMA: enterprise});
+    let body = |schemas: Value, enterprise: Value| json!({"schemas": schemas, "userName": "a@example.com", ENTERPRISE_USER: enterprise});
     assert_eq!(
-        error(body(json!([USER_SCHEMA]), json!({"department": "R&D"}))),
+        error(body(json!([CORE_USER]), json!({"department": "R&D"}))),
         format!(
-            "[body.schemas] The Enterprise User extension requires {ENTERPRISE_SCHEMA} in schemas"
+            "[body.schemas] The Enterprise User extension requires {ENTERPRISE_USER} in schemas"
         )
     );
-    let both = json!([USER_SCHEMA, ENTERPRISE_SCHEMA]);
+    let both = json!([CORE_USER, ENTERPRISE_USER]);
     for (manager, expected) in [
         (json!("m1"), Some(json!({"value": "m1"}))),
         (
@@ -203,7 +204,7 @@ fn the_enterprise_extension_needs_its_schema_and_accepts_manager_forms() {
     }
     assert_eq!(
         error(body(both, json!({"manager": 7}))),
-        format!("[body.{ENTERPRISE_SCHEMA}.manager] Invalid input")
+        format!("[body.{ENTERPRISE_USER}.manager] Invalid input")
     );
 }
 
@@ -221,7 +222,7 @@ fn oversized_bodies_are_rejected() {
         .map(|r| json!({"value": r["value"], "type": r["type"]}))
         .collect::<Vec<_>>();
     let body = json!({
-        "schemas": [USER_SCHEMA], "userName": "a@example.com", "emails": emails,
+        "schemas": [CORE_USER], "userName": "a@example.com", "emails": emails,
         "roles": roles, "entitlements": entitlements, "phoneNumbers": phones,
         "addresses": (0..10).map(|i| json!({"formatted": "f".repeat(1_000), "streetAddress": "s".repeat(1_000), "type": format!("t{i}")})).collect::<Vec<_>>(),
     });
