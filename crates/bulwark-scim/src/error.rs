@@ -5,8 +5,9 @@
 use std::fmt;
 
 use bulwark_core::{ApiError, ApiResponse};
+pub use bulwark_scim_protocol::ScimType;
 use http::{HeaderValue, StatusCode, header};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The SCIM media type.
 pub const SCIM_MEDIA_TYPE: &str = bulwark_scim_protocol::MEDIA_TYPE;
@@ -14,7 +15,8 @@ pub const SCIM_MEDIA_TYPE: &str = bulwark_scim_protocol::MEDIA_TYPE;
 /// The URN of SCIM error bodies.
 pub const ERROR_SCHEMA: &str = bulwark_scim_protocol::urn::ERROR;
 
-/// A SCIM error: a status, a detail and, for 400 and 409, a `scimType`.
+/// A SCIM error as the plugin raises and answers it: a status, a detail and, for 400 and 409, a
+/// `scimType`. Its body is the protocol crate's wire type ([`ScimError::to_wire`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScimError {
     /// The HTTP status.
@@ -22,7 +24,7 @@ pub struct ScimError {
     /// The human-readable detail.
     pub detail: Option<String>,
     /// RFC 7644's error type (`invalidFilter`, `uniqueness`, …).
-    pub scim_type: Option<&'static str>,
+    pub scim_type: Option<ScimType>,
 }
 
 impl ScimError {
@@ -37,19 +39,19 @@ impl ScimError {
 
     /// Sets the `scimType`.
     #[must_use]
-    pub fn scim_type(mut self, scim_type: &'static str) -> Self {
+    pub fn scim_type(mut self, scim_type: ScimType) -> Self {
         self.scim_type = Some(scim_type);
         self
     }
 
     /// 400 with a `scimType`.
-    pub fn bad_request(scim_type: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(scim_type: ScimType, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, detail).scim_type(scim_type)
     }
 
     /// 400 `invalidValue`.
     pub fn invalid_value(detail: impl Into<String>) -> Self {
-        Self::bad_request("invalidValue", detail)
+        Self::bad_request(ScimType::InvalidValue, detail)
     }
 
     /// 401.
@@ -69,24 +71,20 @@ impl ScimError {
 
     /// 409 `uniqueness`.
     pub fn conflict(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, detail).scim_type("uniqueness")
+        Self::new(StatusCode::CONFLICT, detail).scim_type(ScimType::Uniqueness)
+    }
+
+    /// The wire type of the body.
+    pub fn to_wire(&self) -> bulwark_scim_protocol::ScimError {
+        let mut wire = bulwark_scim_protocol::ScimError::new(self.status.as_u16(), "");
+        wire.detail.clone_from(&self.detail);
+        wire.scim_type = self.scim_type;
+        wire
     }
 
     /// The JSON body, keys in upstream's order `schemas, status, detail, scimType`.
     pub fn to_json(&self) -> Value {
-        let mut body = Map::new();
-        body.insert("schemas".to_owned(), serde_json::json!([ERROR_SCHEMA]));
-        body.insert(
-            "status".to_owned(),
-            Value::String(self.status.as_u16().to_string()),
-        );
-        if let Some(detail) = &self.detail {
-            body.insert("detail".to_owned(), Value::String(detail.clone()));
-        }
-        if let Some(scim_type) = self.scim_type {
-            body.insert("scimType".to_owned(), Value::String(scim_type.to_owned()));
-        }
-        Value::Object(body)
+        serde_json::to_value(self.to_wire()).unwrap_or(Value::Null)
     }
 
     /// The HTTP response.
@@ -138,7 +136,7 @@ impl From<ApiError> for ScimError {
         Self {
             status,
             detail: Some(detail),
-            scim_type: validation.then_some("invalidValue"),
+            scim_type: validation.then_some(ScimType::InvalidValue),
         }
     }
 }

@@ -24,7 +24,7 @@ use bulwark_core::{Where, clock::truncate_to_millis};
 use bulwark_scim_protocol::{AttrPath, CompareOp, CompareValue, Filter, Limits, urn};
 use time::OffsetDateTime;
 
-use crate::error::ScimError;
+use crate::error::{ScimError, ScimType};
 use crate::options::{AttributeKind, ExtensionAttribute, SchemaExtension};
 
 /// The most results a list answers (`filter.maxResults` in `ServiceProviderConfig`).
@@ -42,8 +42,9 @@ pub fn parse_user_filter(
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let filter = Filter::parse_with(text, &Limits::DEFAULT)
-        .map_err(|e| ScimError::bad_request("invalidFilter", format!("Invalid filter: {e}")))?;
+    let filter = Filter::parse_with(text, &Limits::DEFAULT).map_err(|e| {
+        ScimError::bad_request(ScimType::InvalidFilter, format!("Invalid filter: {e}"))
+    })?;
     user_where(&filter, connection_id, declared).map(Some)
 }
 
@@ -131,7 +132,7 @@ impl UserAttribute {
 
 fn unsupported(path: &AttrPath) -> ScimError {
     ScimError::bad_request(
-        "invalidFilter",
+        ScimType::InvalidFilter,
         format!("filter attribute {path} is not supported for User"),
     )
 }
@@ -259,7 +260,7 @@ fn date_value(value: &CompareValue) -> Option<OffsetDateTime> {
 
 fn invalid_value(path: &AttrPath, op: CompareOp) -> ScimError {
     ScimError::bad_request(
-        "invalidFilter",
+        ScimType::InvalidFilter,
         format!("filter value for {path} {op} has the wrong type"),
     )
 }
@@ -564,7 +565,7 @@ mod tests {
         );
         // Without the declaration the path is not a User attribute.
         let err = parse_user_filter(&format!("{ACME}:level pr"), CONNECTION, &[]).unwrap_err();
-        assert_eq!(err.scim_type, Some("invalidFilter"));
+        assert_eq!(err.scim_type, Some(ScimType::InvalidFilter));
     }
 
     #[test]
@@ -578,7 +579,7 @@ mod tests {
             r#"userName eq "unterminated"#,
         ] {
             let err = parse_user_filter(text, CONNECTION, &[]).unwrap_err();
-            assert_eq!(err.scim_type, Some("invalidFilter"), "{text}");
+            assert_eq!(err.scim_type, Some(ScimType::InvalidFilter), "{text}");
             assert_eq!(err.status, http::StatusCode::BAD_REQUEST);
         }
         assert_eq!(parse_user_filter("  ", CONNECTION, &[]).unwrap(), None);

@@ -27,7 +27,7 @@ mod tests;
 use bulwark_scim_protocol::{CompareOp, CompareValue, Filter, PatchPath, urn};
 use serde_json::{Map, Value};
 
-use crate::error::ScimError;
+use crate::error::{ScimError, ScimType};
 use crate::options::{MissingEmail, SchemaExtension};
 
 use self::profile::{NAME_PARTS, Profile};
@@ -193,14 +193,14 @@ fn invalid_value(detail: impl Into<String>) -> ScimError {
 /// 400 `invalidPath` `User PATCH path <path> is not supported`.
 fn unsupported_path(path: &str) -> ScimError {
     ScimError::bad_request(
-        "invalidPath",
+        ScimType::InvalidPath,
         format!("User PATCH path {path} is not supported"),
     )
 }
 
 /// 400 `mutability` `<attribute> is read-only`.
 fn read_only(attribute: &str) -> ScimError {
-    ScimError::bad_request("mutability", format!("{attribute} is read-only"))
+    ScimError::bad_request(ScimType::Mutability, format!("{attribute} is read-only"))
 }
 
 /// A single-element array is the element (Entra wraps single-valued attributes).
@@ -410,7 +410,7 @@ impl<'d> Patch<'d> {
         }
         if operation.op == Op::Remove {
             return Err(ScimError::bad_request(
-                "noTarget",
+                ScimType::NoTarget,
                 "A remove User PATCH operation requires a path",
             ));
         }

@@ -340,6 +340,7 @@ fn drop_subs(value: Value, subs: &[&str]) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use crate::error::ScimType;
     use serde_json::json;
 
     use super::*;
@@ -462,7 +463,7 @@ mod tests {
             "urn:x:y",
         ] {
             let err = Projection::from_query(&own(&[bad]), &[]).unwrap_err();
-            assert_eq!(err.scim_type, Some("invalidValue"), "{bad:?}");
+            assert_eq!(err.scim_type, Some(ScimType::InvalidValue), "{bad:?}");
         }
     }
 

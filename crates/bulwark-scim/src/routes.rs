@@ -15,7 +15,7 @@ use http::{HeaderValue, Method, header};
 use serde_json::Value;
 
 use crate::credentials::{self, Principal, Scope};
-use crate::error::{SCIM_MEDIA_TYPE, ScimError};
+use crate::error::{SCIM_MEDIA_TYPE, ScimError, ScimType};
 use crate::options::ScimOptions;
 
 /// Registers every endpoint of the plugin.
@@ -173,6 +173,9 @@ fn json_body(req: &RequestCtx) -> Result<Value, ScimError> {
         ));
     }
     serde_json::from_slice(req.body()).map_err(|_| {
-        ScimError::bad_request("invalidSyntax", "SCIM request body must contain valid JSON")
+        ScimError::bad_request(
+            ScimType::InvalidSyntax,
+            "SCIM request body must contain valid JSON",
+        )
     })
 }

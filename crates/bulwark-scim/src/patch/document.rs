@@ -5,7 +5,7 @@
 use bulwark_scim_protocol::urn;
 use serde_json::{Map, Value};
 
-use crate::error::ScimError;
+use crate::error::{ScimError, ScimType};
 
 use super::{Op, Scope, Selector, Target, invalid_value, read_only, unsupported_path};
 
@@ -154,7 +154,7 @@ fn resolve(path: &str, target: &Target) -> Result<Option<Resolved>, ScimError> {
     };
     if selector.is_some() && attribute.kind != Kind::MultiValued {
         return Err(ScimError::bad_request(
-            "invalidPath",
+            ScimType::InvalidPath,
             format!("User PATCH path {path} is not a multi-valued attribute"),
         ));
     }
@@ -351,7 +351,7 @@ fn enterprise_object(value: Option<&Value>, label: &str) -> Result<Map<String, V
         }
         if find(&ENTERPRISE, key).is_none() {
             return Err(ScimError::bad_request(
-                "invalidPath",
+                ScimType::InvalidPath,
                 format!(
                     "User PATCH path {}:{key} is not supported",
                     urn::ENTERPRISE_USER

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::error::ScimError;
+use crate::error::{ScimError, ScimType};
 
 use super::email::{self, Email, EmailInput};
 use super::{invalid_value, non_empty_string};
@@ -83,7 +83,7 @@ impl Profile {
                 .find(|candidate| candidate.eq_ignore_ascii_case(&lower))
             else {
                 return Err(ScimError::bad_request(
-                    "invalidPath",
+                    ScimType::InvalidPath,
                     format!("User attribute name.{key} is not supported"),
                 ));
             };
@@ -219,7 +219,7 @@ impl Profile {
         let replacement = email::read_value(value)?;
         if !self.emails.iter().any(|email| email.primary) {
             return Err(ScimError::bad_request(
-                "noTarget",
+                ScimType::NoTarget,
                 "No primary email matches the PATCH path",
             ));
         }

@@ -7,7 +7,7 @@ use bulwark_scim_protocol::urn::{CORE_USER, PATCH_OP};
 use serde_json::{Value, json};
 
 use super::apply;
-use crate::error::ScimError;
+use crate::error::{ScimError, ScimType};
 
 /// A provisioned user as the server outputs it (minus `meta`).
 fn ada() -> Value {
@@ -47,7 +47,11 @@ fn reject(resource: &Value, operations: Value) -> ScimError {
 /// Asserts a 400 with the scimType and detail.
 fn assert_error(error: &ScimError, scim_type: &str, detail: &str) {
     assert_eq!(error.status.as_u16(), 400, "{error}");
-    assert_eq!(error.scim_type, Some(scim_type), "{error}");
+    assert_eq!(
+        error.scim_type.map(ScimType::as_str),
+        Some(scim_type),
+        "{error}"
+    );
     assert_eq!(error.detail.as_deref(), Some(detail));
 }
 
@@ -107,7 +111,7 @@ fn schemas_must_be_exactly_the_patch_op_urn() {
             &json!({"schemas": schemas, "Operations": operations}),
         )
         .unwrap_err();
-        assert_eq!(error.scim_type, Some("invalidValue"), "{schemas}");
+        assert_eq!(error.scim_type, Some(ScimType::InvalidValue), "{schemas}");
     }
     let error = apply(
         &ada(),
@@ -333,7 +337,7 @@ fn a_later_failure_discards_an_earlier_normalized_active() {
             {"op": "replace", "path": "id", "value": "must-not-be-applied"}
         ]),
     );
-    assert_eq!(error.scim_type, Some("mutability"));
+    assert_eq!(error.scim_type, Some(ScimType::Mutability));
     assert_eq!(user["active"], true);
 }
 
@@ -881,7 +885,7 @@ fn unknown_and_malformed_paths_are_invalid_paths() {
             &ada(),
             json!([{"op": "replace", "path": path, "value": "x"}]),
         );
-        assert_eq!(error.scim_type, Some("invalidPath"), "{path}");
+        assert_eq!(error.scim_type, Some(ScimType::InvalidPath), "{path}");
     }
 }
 

@@ -1,6 +1,7 @@
 //! Tests of User PATCH outside the typed profile: simple strings, the structured multi-valued
 //! attributes, the Enterprise User extension and Entra's string booleans.
 
+use bulwark_scim_protocol::ScimType;
 use bulwark_scim_protocol::urn::{CORE_USER, ENTERPRISE_USER};
 use serde_json::{Value, json};
 
@@ -446,7 +447,7 @@ fn core_and_enterprise_attributes_patch_through_entra_and_rfc_shapes() {
             {"op": "Replace", "path": "urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User:department", "value": "Unsupported"}
         ]),
     );
-    assert_eq!(error.scim_type, Some("invalidPath"));
+    assert_eq!(error.scim_type, Some(ScimType::InvalidPath));
 }
 
 #[test]
