@@ -175,3 +175,40 @@ async fn missing_and_expired_credentials_are_challenged() {
     .await;
     assert_eq!(res.status, StatusCode::OK);
 }
+
+/// upstream: scim-connections.test.ts › SCIM connection provisioning › rejects ambiguous connection identifiers and bearer credentials
+#[test]
+fn ambiguous_connection_ids_and_bearer_tokens_are_refused() {
+    let untrimmed = ScimOptions::default().connection(
+        StaticConnection::new(" workforce ")
+            .credential(StaticCredential::new("valid-token", "valid-token")),
+    );
+    let spaced = ScimOptions::default().connection(
+        StaticConnection::new("workforce")
+            .credential(StaticCredential::new("invalid-token", "invalid token")),
+    );
+    for (options, expected) in [
+        (untrimmed, "SCIM connection ids must be trimmed"),
+        (
+            spaced,
+            "SCIM bearer tokens cannot be empty or contain whitespace",
+        ),
+    ] {
+        let problems = options.problems();
+        assert!(
+            problems.iter().any(|problem| problem.starts_with(expected)),
+            "{problems:?}"
+        );
+        let refused = bulwark_core::Auth::builder()
+            .database(
+                std::sync::Arc::new(bulwark_core::adapter::memory::MemoryAdapter::new())
+                    as std::sync::Arc<dyn bulwark_core::Adapter>,
+            )
+            .secret("test-secret-that-is-long-enough-for-hmac")
+            .base_url("http://localhost:3000")
+            .plugin(bulwark_scim::scim(options))
+            .build();
+        let error = refused.err().expect("the options are refused").to_string();
+        assert!(error.contains(expected), "{error}");
+    }
+}
