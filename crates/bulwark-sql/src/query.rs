@@ -1,7 +1,7 @@
 //! Statement building shared by every backend: selects, counts, inserts, updates and deletes of one model.
 
 use bulwark_core::adapter::{Case, Direction, Sort, Where};
-use bulwark_core::schema::{FieldType, ModelDef};
+use bulwark_core::schema::{FieldDef, FieldType, ModelDef};
 use bulwark_core::{AdapterError, Row};
 use sea_query::{
     Alias, Asterisk, DeleteStatement, Expr, InsertStatement, LockType, NullOrdering, Order, Query,
@@ -20,14 +20,58 @@ fn matches_all(filter: &Where) -> bool {
     matches!(filter, Where::And(items) if items.is_empty())
 }
 
+/// One term of `ORDER BY`: a field, its direction, and whether its lower-cased value is compared.
+#[derive(Clone, Copy, Debug)]
+struct Key<'m> {
+    field: &'m FieldDef,
+    direction: Direction,
+    lowered: bool,
+}
+
+/// The terms that order a select by `sort`: the caller's keys up to the first that compares the
+/// primary key exactly (a unique key leaves no ties for later keys to break), or else all of them and
+/// the primary key ascending.
+fn order_keys<'m>(model: &'m ModelDef, sort: &[Sort]) -> Result<Vec<Key<'m>>, AdapterError> {
+    let mut keys = Vec::with_capacity(sort.len() + 1);
+    for key in sort {
+        let field = field(model, &key.field)?;
+        if matches!(
+            field.ty,
+            FieldType::Json | FieldType::StringList | FieldType::NumberList
+        ) {
+            return Err(AdapterError::unsupported(format!(
+                "cannot sort by `{}`: the field has no order",
+                field.name
+            )));
+        }
+        keys.push(Key {
+            field,
+            direction: key.direction,
+            lowered: key.case == Case::Insensitive && field.ty == FieldType::String,
+        });
+    }
+    if let Some(unique) = keys.iter().position(|k| k.field.primary_key && !k.lowered) {
+        keys.truncate(unique + 1);
+    } else {
+        keys.push(Key {
+            field: model.primary_key(),
+            direction: Direction::Asc,
+            lowered: false,
+        });
+    }
+    Ok(keys)
+}
+
 impl Scope<'_> {
-    /// `SELECT <every column> FROM <table> AS t0 WHERE <filter> ORDER BY <sort>, <pk>`.
+    /// `SELECT <every column> FROM <table> AS t0 WHERE <filter> ORDER BY <sort>, <pk>`, where the primary
+    /// key is left out when the sort already orders by it.
     pub(crate) fn select(
         &self,
         model: &ModelDef,
         filter: &Where,
         sort: &[Sort],
     ) -> Result<SelectStatement, AdapterError> {
+        let keys = order_keys(model, sort)?;
         let mut select = Query::select();
         select.from_as(Alias::new(&model.table), Alias::new(ALIAS));
         for field in &model.fields {
@@ -36,28 +80,29 @@ impl Scope<'_> {
         if !matches_all(filter) {
             select.and_where(self.condition(model, ALIAS, filter)?);
         }
-        let pk = model.primary_key();
-        for key in sort {
-            let field = field(model, &key.field)?;
-            if matches!(
-                field.ty,
-                FieldType::Json | FieldType::StringList | FieldType::NumberList
-            ) {
-                return Err(AdapterError::unsupported(format!(
-                    "cannot sort by `{}`: the field has no order",
-                    field.name
-                )));
-            }
-            let expr = if key.case == Case::Insensitive && field.ty == FieldType::String {
-                self.lowered(ALIAS, field)
-            } else {
-                column(ALIAS, field)
-            };
-            self.order(&mut select, expr, key.direction);
-        }
-        // The primary key is never null, so no null ordering is needed for it.
-        select.order_by_expr(column(ALIAS, pk), Order::Asc);
+        self.order_by(&mut select, ALIAS, &keys);
         Ok(select)
+    }
+
+    /// Appends `keys` over the table named `qualifier` to the `ORDER BY` of `select`.
+    fn order_by(&self, select: &mut SelectStatement, qualifier: &str, keys: &[Key<'_>]) {
+        for key in keys {
+            let expr = if key.lowered {
+                self.lowered(qualifier, key.field)
+            } else {
+                column(qualifier, key.field)
+            };
+            if key.field.primary_key {
+                // The primary key is never null, so no null ordering is needed for it.
+                let order = match key.direction {
+                    Direction::Asc => Order::Asc,
+                    Direction::Desc => Order::Desc,
+                };
+                select.order_by_expr(expr, order);
+            } else {
+                self.order(select, expr, key.direction);
+            }
+        }
     }
 
     /// Ascending puts nulls first and descending last on every backend; only `PostgreSQL` needs telling.
@@ -231,7 +276,7 @@ pub(crate) fn returning_columns(model: &ModelDef) -> Vec<Alias> {
 
 #[cfg(test)]
 mod tests {
-    use bulwark_core::schema::{FieldDef, Schema};
+    use bulwark_core::schema::Schema;
 
     use super::*;
 
@@ -271,6 +316,28 @@ mod tests {
         insta::assert_snapshot!(select(Dialect::Postgres), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" ORDER BY "t0"."count" ASC NULLS FIRST, LOWER("t0"."name") DESC NULLS LAST, "t0"."id" ASC"#);
         insta::assert_snapshot!(select(Dialect::Sqlite), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" ORDER BY "t0"."count" ASC, LOWER("t0"."name") DESC, "t0"."id" ASC"#);
         insta::assert_snapshot!(select(Dialect::Mysql), @"SELECT `t0`.`id`, `t0`.`name`, `t0`.`count` FROM `user` AS `t0` ORDER BY `t0`.`count` ASC, `t0`.`name_lower` DESC, `t0`.`id` ASC");
+    }
+
+    #[test]
+    fn a_sort_that_orders_by_the_primary_key_gets_no_second_tie_breaker() {
+        let select = |dialect, sort: &[Sort]| {
+            sql(dialect, |scope, model| {
+                let stmt = scope.select(model, &Where::all(), sort).unwrap();
+                render(dialect, &stmt)
+            })
+        };
+        let by_count_then_id = [Sort::asc("count"), Sort::asc("id")];
+        insta::assert_snapshot!(select(Dialect::Sqlite, &by_count_then_id), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" ORDER BY "t0"."count" ASC, "t0"."id" ASC"#);
+        insta::assert_snapshot!(select(Dialect::Postgres, &by_count_then_id), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" ORDER BY "t0"."count" ASC NULLS FIRST, "t0"."id" ASC"#);
+        // Keys after the primary key never decide anything.
+        let by_id_desc_then_name = [Sort::desc("id"), Sort::asc("name")];
+        insta::assert_snapshot!(select(Dialect::Mysql, &by_id_desc_then_name), @"SELECT `t0`.`id`, `t0`.`name`, `t0`.`count` FROM `user` AS `t0` ORDER BY `t0`.`id` DESC");
+        // Lower-cased ids may tie, so the exact primary key still breaks the ties.
+        let by_lowered_id = [Sort {
+            case: Case::Insensitive,
+            ..Sort::asc("id")
+        }];
+        insta::assert_snapshot!(select(Dialect::Sqlite, &by_lowered_id), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" ORDER BY LOWER("t0"."id") ASC, "t0"."id" ASC"#);
     }
 
     #[test]
