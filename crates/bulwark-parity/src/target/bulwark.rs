@@ -385,12 +385,23 @@ fn static_credential(value: &Value) -> anyhow::Result<StaticCredential> {
                     .context("unknown SCIM scope")?;
                 credential = credential.scopes(scopes);
             }
+            "expiresAt" => credential = credential.expires_at(date(v, "expiresAt")?),
             other => bail!(
                 "option `scim.connections[].credentials[].{other}` is not supported by Bulwark yet"
             ),
         }
     }
     Ok(credential)
+}
+
+/// A date option, written `{ "$date" = "<RFC 3339>" }` as the oracle reads it (a JavaScript `Date`).
+fn date(value: &Value, name: &str) -> anyhow::Result<time::OffsetDateTime> {
+    let text = value
+        .get("$date")
+        .and_then(Value::as_str)
+        .with_context(|| format!("`{name}` must be {{ \"$date\" = \"<RFC 3339>\" }}"))?;
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .with_context(|| format!("`{name}` is not an RFC 3339 date: {text}"))
 }
 
 fn strings(value: &Value, name: &str) -> anyhow::Result<Vec<String>> {
