@@ -77,21 +77,7 @@ pub(crate) async fn find_many(
         schema: q.schema,
     };
     let model = scope.model(q.model)?;
-    let mut select = scope.select(model, q.filter, q.sort)?;
-    // Every backend binds these as signed 64-bit integers; `SQLite` and `MySQL` need a limit for an offset.
-    let clamp = |n: u64| n.min(i64::MAX.unsigned_abs());
-    match (q.limit, q.offset) {
-        (Some(limit), offset) => {
-            select.limit(clamp(limit));
-            if let Some(offset) = offset {
-                select.offset(clamp(offset));
-            }
-        }
-        (None, Some(offset)) => {
-            select.limit(clamp(u64::MAX)).offset(clamp(offset));
-        }
-        (None, None) => {}
-    }
+    let select = scope.page(model, q.filter, q.sort, q.limit, q.offset)?;
     conn.rows(&select, model).await
 }
 

@@ -4,8 +4,8 @@ use bulwark_core::adapter::{Case, Direction, Sort, Where};
 use bulwark_core::schema::{FieldDef, FieldType, ModelDef};
 use bulwark_core::{AdapterError, Row};
 use sea_query::{
-    Alias, Asterisk, DeleteStatement, Expr, InsertStatement, LockType, NullOrdering, Order, Query,
-    SelectStatement, SimpleExpr, UpdateStatement,
+    Alias, Asterisk, DeleteStatement, Expr, InsertStatement, JoinType, LockType, NullOrdering,
+    Order, Query, SelectStatement, SimpleExpr, UpdateStatement,
 };
 
 use crate::codec::encode;
@@ -14,6 +14,11 @@ use crate::dialect::Dialect;
 
 /// The alias of the queried table in selects (subqueries use `t1`, `t2`, ...).
 pub(crate) const ALIAS: &str = "t0";
+/// The alias of the table a deferred-join page reads its rows from: outside the `t<depth>` family
+/// that filters use, so an `Exists` subquery never shadows it.
+const ROWS: &str = "t";
+/// The alias of the derived table of a deferred-join page's primary keys.
+const PAGE: &str = "page";
 
 /// Whether a filter is the empty conjunction, which needs no `WHERE`.
 fn matches_all(filter: &Where) -> bool {
@@ -81,6 +86,60 @@ impl Scope<'_> {
             select.and_where(self.condition(model, ALIAS, filter)?);
         }
         self.order_by(&mut select, ALIAS, &keys);
+        Ok(select)
+    }
+
+    /// One page of `select(model, filter, sort)`: `offset` rows skipped, then at most `limit` rows.
+    ///
+    /// With an offset, the skipped rows are walked in the derived table of primary keys alone, which an
+    /// index over the filter and sort columns covers, and only the page's rows are read in full:
+    /// `SELECT t.<cols> FROM <table> AS t JOIN (SELECT t0.<pk> FROM <table> AS t0 WHERE <filter>
+    /// ORDER BY <sort> LIMIT ? OFFSET ?) AS page ON t.<pk> = page.<pk> ORDER BY <sort over t>`. Both
+    /// orders end with the primary key, so they are total and agree. A derived table rather than
+    /// `IN (subquery)`, because `MySQL` and `MariaDB` refuse `LIMIT` in the latter.
+    pub(crate) fn page(
+        &self,
+        model: &ModelDef,
+        filter: &Where,
+        sort: &[Sort],
+        limit: Option<u64>,
+        offset: Option<u64>,
+    ) -> Result<SelectStatement, AdapterError> {
+        // Every backend binds these as signed 64-bit integers; `SQLite` and `MySQL` need a limit for an
+        // offset.
+        let clamp = |n: u64| n.min(i64::MAX.unsigned_abs());
+        let Some(offset) = offset.filter(|&n| n > 0) else {
+            let mut select = self.select(model, filter, sort)?;
+            if let Some(limit) = limit {
+                select.limit(clamp(limit));
+            }
+            return Ok(select);
+        };
+        let keys = order_keys(model, sort)?;
+        let pk = model.primary_key();
+        let table = Alias::new(&model.table);
+        let pk_column = Alias::new(&pk.column);
+        let mut ids = Query::select();
+        ids.expr_as(column(ALIAS, pk), pk_column.clone())
+            .from_as(table.clone(), Alias::new(ALIAS));
+        if !matches_all(filter) {
+            ids.and_where(self.condition(model, ALIAS, filter)?);
+        }
+        self.order_by(&mut ids, ALIAS, &keys);
+        ids.limit(clamp(limit.unwrap_or(u64::MAX)))
+            .offset(clamp(offset));
+        let mut select = Query::select();
+        select.from_as(table, Alias::new(ROWS));
+        for field in &model.fields {
+            select.expr(column(ROWS, field));
+        }
+        select.join_subquery(
+            JoinType::InnerJoin,
+            ids,
+            Alias::new(PAGE),
+            Expr::col((Alias::new(ROWS), pk_column.clone())).equals((Alias::new(PAGE), pk_column)),
+        );
+        self.order_by(&mut select, ROWS, &keys);
         Ok(select)
     }
 
@@ -285,6 +344,8 @@ mod tests {
             ModelDef::new("user")
                 .field(FieldDef::new("name", FieldType::String).case_insensitive())
                 .field(FieldDef::new("count", FieldType::Number)),
+            ModelDef::new("note")
+                .field(FieldDef::new("userId", FieldType::String).references("user", "id")),
         ])
         .unwrap()
     }
@@ -340,6 +401,45 @@ mod tests {
         insta::assert_snapshot!(select(Dialect::Sqlite, &by_lowered_id), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" ORDER BY LOWER("t0"."id") ASC, "t0"."id" ASC"#);
     }
 
+    /// `find_many`'s statement for `(limit, offset)` by `count`, then `name` ignoring case.
+    fn page(dialect: Dialect, filter: &Where, limit: Option<u64>, offset: Option<u64>) -> String {
+        let sort = [
+            Sort::asc("count"),
+            Sort {
+                case: Case::Insensitive,
+                ..Sort::asc("name")
+            },
+        ];
+        sql(dialect, |scope, model| {
+            let stmt = scope.page(model, filter, &sort, limit, offset).unwrap();
+            render(dialect, &stmt)
+        })
+    }
+
+    #[test]
+    fn a_first_page_is_a_plain_select() {
+        let filter = Where::eq("count", 1_i64);
+        insta::assert_snapshot!(page(Dialect::Sqlite, &filter, Some(10), None), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" WHERE "t0"."count" = 1 ORDER BY "t0"."count" ASC, LOWER("t0"."name") ASC, "t0"."id" ASC LIMIT 10"#);
+        insta::assert_snapshot!(page(Dialect::Sqlite, &filter, Some(10), Some(0)), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" WHERE "t0"."count" = 1 ORDER BY "t0"."count" ASC, LOWER("t0"."name") ASC, "t0"."id" ASC LIMIT 10"#);
+        insta::assert_snapshot!(page(Dialect::Postgres, &filter, None, None), @r#"SELECT "t0"."id", "t0"."name", "t0"."count" FROM "user" AS "t0" WHERE "t0"."count" = 1 ORDER BY "t0"."count" ASC NULLS FIRST, LOWER("t0"."name") ASC NULLS FIRST, "t0"."id" ASC"#);
+    }
+
+    #[test]
+    fn a_later_page_skips_rows_in_a_derived_table_of_primary_keys() {
+        // The filter's subquery takes `t1`, distinct from both the derived table's `t0` and the outer `t`.
+        let noted = Where::Exists(Box::new(bulwark_core::adapter::Exists {
+            model: "note".into(),
+            foreign_field: "userId".into(),
+            local_field: "id".into(),
+            filter: None,
+        }));
+        insta::assert_snapshot!(page(Dialect::Sqlite, &noted, Some(10), Some(20)), @r#"SELECT "t"."id", "t"."name", "t"."count" FROM "user" AS "t" INNER JOIN (SELECT "t0"."id" AS "id" FROM "user" AS "t0" WHERE "t0"."id" IN (SELECT "t1"."userId" FROM "note" AS "t1" WHERE "t1"."userId" IS NOT NULL) ORDER BY "t0"."count" ASC, LOWER("t0"."name") ASC, "t0"."id" ASC LIMIT 10 OFFSET 20) AS "page" ON "t"."id" = "page"."id" ORDER BY "t"."count" ASC, LOWER("t"."name") ASC, "t"."id" ASC"#);
+        insta::assert_snapshot!(page(Dialect::Postgres, &noted, Some(10), Some(20)), @r#"SELECT "t"."id", "t"."name", "t"."count" FROM "user" AS "t" INNER JOIN (SELECT "t0"."id" AS "id" FROM "user" AS "t0" WHERE "t0"."id" IN (SELECT "t1"."userId" FROM "note" AS "t1" WHERE "t1"."userId" IS NOT NULL) ORDER BY "t0"."count" ASC NULLS FIRST, LOWER("t0"."name") ASC NULLS FIRST, "t0"."id" ASC LIMIT 10 OFFSET 20) AS "page" ON "t"."id" = "page"."id" ORDER BY "t"."count" ASC NULLS FIRST, LOWER("t"."name") ASC NULLS FIRST, "t"."id" ASC"#);
+        insta::assert_snapshot!(page(Dialect::Mysql, &noted, Some(10), Some(20)), @"SELECT `t`.`id`, `t`.`name`, `t`.`count` FROM `user` AS `t` INNER JOIN (SELECT `t0`.`id` AS `id` FROM `user` AS `t0` WHERE `t0`.`id` IN (SELECT `t1`.`userId` FROM `note` AS `t1` WHERE `t1`.`userId` IS NOT NULL) ORDER BY `t0`.`count` ASC, `t0`.`name_lower` ASC, `t0`.`id` ASC LIMIT 10 OFFSET 20) AS `page` ON `t`.`id` = `page`.`id` ORDER BY `t`.`count` ASC, `t`.`name_lower` ASC, `t`.`id` ASC");
+        // An offset without a limit takes every row after it.
+        insta::assert_snapshot!(page(Dialect::Mysql, &Where::all(), None, Some(20)), @"SELECT `t`.`id`, `t`.`name`, `t`.`count` FROM `user` AS `t` INNER JOIN (SELECT `t0`.`id` AS `id` FROM `user` AS `t0` ORDER BY `t0`.`count` ASC, `t0`.`name_lower` ASC, `t0`.`id` ASC LIMIT 9223372036854775807 OFFSET 20) AS `page` ON `t`.`id` = `page`.`id` ORDER BY `t`.`count` ASC, `t`.`name_lower` ASC, `t`.`id` ASC");
+    }
+
     #[test]
     fn one_row_writes_pick_the_first_primary_key_under_a_lock() {
         let update = |dialect| {
@@ -380,6 +480,135 @@ mod tests {
             Dialect::Sqlite => stmt.to_string(sea_query::SqliteQueryBuilder),
             Dialect::Postgres => stmt.to_string(sea_query::PostgresQueryBuilder),
             Dialect::Mysql => stmt.to_string(sea_query::MysqlQueryBuilder),
+        }
+    }
+
+    /// `EXPLAIN QUERY PLAN` of a SCIM-like list, by creation order within one connection, on `SQLite`.
+    mod sqlite_plans {
+        use bulwark_core::adapter::{Sort, Where};
+        use bulwark_core::schema::{FieldDef, FieldType, ModelDef, Schema};
+        use sea_query::SelectStatement;
+        use sea_query_binder::SqlxBinder as _;
+        use sqlx::{Connection as _, Row as _, SqliteConnection};
+
+        use crate::condition::Scope;
+        use crate::dialect::Dialect;
+
+        const INDEX: &str = "scimUser_page_idx";
+
+        fn schema() -> Schema {
+            Schema::new(vec![
+                ModelDef::new("scimUser")
+                    .field(FieldDef::new("connectionId", FieldType::String).required())
+                    .field(FieldDef::new("attributes", FieldType::Json))
+                    .field(FieldDef::new("createdAt", FieldType::Date).required())
+                    .index(INDEX, &["connectionId", "createdAt", "id"], false),
+            ])
+            .unwrap()
+        }
+
+        /// An in-memory database with `schema`'s tables, and 1,000 users and statistics if `filled`.
+        async fn database(schema: &Schema, filled: bool) -> SqliteConnection {
+            let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+            for ddl in crate::generate_ddl(Dialect::Sqlite, schema) {
+                sqlx::raw_sql(&ddl).execute(&mut conn).await.unwrap();
+            }
+            if filled {
+                sqlx::raw_sql(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
+                     INSERT INTO scimUser SELECT 'u' || i, 'c1', '{}', '2026-01-01' FROM n; \
+                     ANALYZE;",
+                )
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            }
+            conn
+        }
+
+        /// One step of a plan: its id, its parent's id, and what it does.
+        struct Step {
+            id: i64,
+            parent: i64,
+            detail: String,
+        }
+
+        async fn plan(conn: &mut SqliteConnection, stmt: &SelectStatement) -> Vec<Step> {
+            let (sql, values) = stmt.build_sqlx(sea_query::SqliteQueryBuilder);
+            sqlx::query_with(&format!("EXPLAIN QUERY PLAN {sql}"), values)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| Step {
+                    id: row.get("id"),
+                    parent: row.get("parent"),
+                    detail: row.get("detail"),
+                })
+                .collect()
+        }
+
+        /// The page of 100 at `offset` of connection `c1`, in creation order and then by id.
+        fn page(schema: &Schema, offset: u64) -> SelectStatement {
+            let scope = Scope {
+                dialect: Dialect::Sqlite,
+                schema,
+            };
+            let user = schema.model("scimUser").unwrap();
+            let order = [Sort::asc("createdAt"), Sort::asc("id")];
+            let filter = Where::eq("connectionId", "c1");
+            scope
+                .page(user, &filter, &order, Some(100), Some(offset))
+                .unwrap()
+        }
+
+        /// The first page walks the index in order and stops after 100 rows: nothing is sorted.
+        #[tokio::test]
+        async fn a_first_page_reads_the_index_in_order() {
+            let schema = schema();
+            for filled in [false, true] {
+                let mut conn = database(&schema, filled).await;
+                let steps = plan(&mut conn, &page(&schema, 0)).await;
+                let details: Vec<&str> = steps.iter().map(|s| s.detail.as_str()).collect();
+                assert_eq!(
+                    details,
+                    [format!("SEARCH t0 USING INDEX {INDEX} (connectionId=?)")],
+                    "filled: {filled}"
+                );
+            }
+        }
+
+        /// A later page skips rows inside the covering index, unsorted, and reads only the page's rows
+        /// from the table, by primary key; just those 100 rows are sorted again.
+        #[tokio::test]
+        async fn a_later_page_skips_rows_in_the_covering_index() {
+            let schema = schema();
+            for filled in [false, true] {
+                let mut conn = database(&schema, filled).await;
+                let steps = plan(&mut conn, &page(&schema, 900)).await;
+                let details: Vec<&str> = steps.iter().map(|s| s.detail.as_str()).collect();
+                let ids = steps
+                    .iter()
+                    .find(|s| s.detail.ends_with(" page"))
+                    .unwrap_or_else(|| panic!("{details:?}"));
+                let inner: Vec<&str> = steps
+                    .iter()
+                    .filter(|s| s.parent == ids.id)
+                    .map(|s| s.detail.as_str())
+                    .collect();
+                assert_eq!(
+                    inner,
+                    [format!(
+                        "SEARCH t0 USING COVERING INDEX {INDEX} (connectionId=?)"
+                    )],
+                    "filled: {filled}, {details:?}"
+                );
+                let rows = steps
+                    .iter()
+                    .find(|s| s.detail.starts_with("SEARCH t "))
+                    .unwrap_or_else(|| panic!("{details:?}"));
+                assert!(rows.detail.ends_with("(id=?)"), "{details:?}");
+            }
         }
     }
 }
