@@ -1,10 +1,11 @@
 //! Database-backed tests: create/find/update/delete/increment/consume, transactions, error kinds and
 //! migrations, as `db::<backend>::<case>` (the server backends form nextest's `db-server` group).
 
+use std::cmp::Ordering;
 use std::sync::Arc;
 
 use bulwark_core::adapter::{
-    Case, Create, Exists, Find, FindMany, Increment, Op, Sort, Update, Where,
+    Case, Create, Direction, Exists, Find, FindMany, Increment, Op, Sort, Update, Where,
 };
 use bulwark_core::{Adapter, AdapterErrorKind, Row, Schema, Value};
 use bulwark_sql::SqlAdapter;
@@ -47,6 +48,7 @@ backend_tests!(
     writes_may_filter_on_their_own_table,
     exists_is_never_unknown_over_nullable_keys,
     a_deadlock_victim_gets_a_serialization_failure,
+    pages_of_tied_rows_are_complete_and_in_order,
 );
 
 fn user(id: &str, email: &str) -> Row {
@@ -742,6 +744,156 @@ async fn exists_is_never_unknown_over_nullable_keys(db: SqlAdapter) {
         ids(&db, &schema, invited.negate(), &[], all).await,
         ["u1", "u4"]
     );
+}
+
+/// A user of [`pages_of_tied_rows_are_complete_and_in_order`], as its sort keys.
+struct Tied {
+    id: String,
+    email: String,
+    name: Option<&'static str>,
+    count: Option<i64>,
+    second: i64,
+}
+
+impl Tied {
+    /// The order `sort` asks for, with ties broken by the primary key: ascending puts nulls first,
+    /// descending last; case-insensitive keys compare lower-cased (all values are ASCII).
+    fn cmp(&self, other: &Tied, sort: &[Sort]) -> Ordering {
+        let text = |v: &str, case| match case {
+            Case::Insensitive => Value::String(v.to_ascii_lowercase()),
+            Case::Sensitive => Value::String(v.to_owned()),
+        };
+        let key = |t: &Tied, key: &Sort| -> Option<Value> {
+            match key.field.as_str() {
+                "id" => Some(text(&t.id, key.case)),
+                "email" => Some(text(&t.email, key.case)),
+                "name" => t.name.map(|n| text(n, key.case)),
+                "count" => t.count.map(Value::Int),
+                "createdAt" => Some(Value::Int(t.second)),
+                other => panic!("no sort key {other}"),
+            }
+        };
+        let order = |a: Option<Value>, b: Option<Value>| match (a, b) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (Some(Value::Int(a)), Some(Value::Int(b))) => a.cmp(&b),
+            (Some(Value::String(a)), Some(Value::String(b))) => a.cmp(&b),
+            (a, b) => panic!("incomparable {a:?} and {b:?}"),
+        };
+        sort.iter()
+            .map(|k| {
+                let ordering = order(key(self, k), key(other, k));
+                match k.direction {
+                    Direction::Asc => ordering,
+                    Direction::Desc => ordering.reverse(),
+                }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| self.id.cmp(&other.id))
+    }
+}
+
+/// Deep pages (a derived table of primary keys under `LIMIT`/`OFFSET`) hold the same rows in the same
+/// order as slices of the full list, under sorts with many equal keys, nulls, case-insensitive keys,
+/// and a filter with a subquery; paging through them misses and repeats nothing.
+async fn pages_of_tied_rows_are_complete_and_in_order(db: SqlAdapter) {
+    let schema = schema();
+    db.migrate(&schema).await.unwrap();
+    let names = [None, Some("ann"), Some("Ann"), Some("bob"), Some("ANN")];
+    let mut people = Vec::new();
+    for i in 0..30_i64 {
+        // Ids out of creation order, so creation order and id order differ.
+        let id = format!("u{:02}", (i * 7) % 30);
+        let email = if i % 2 == 0 {
+            format!("E{i:02}@x")
+        } else {
+            format!("e{i:02}@x")
+        };
+        let person = Tied {
+            id,
+            email,
+            name: names[usize::try_from(i % 5).unwrap()],
+            count: (i % 4 != 0).then_some(i % 3),
+            second: i % 3,
+        };
+        let created = datetime!(2026-01-02 03:04:00 UTC) + time::Duration::seconds(person.second);
+        let row = user(&person.id, &person.email)
+            .with("name", person.name)
+            .with("count", person.count)
+            .with("createdAt", created);
+        create(&db, &schema, "user", row).await;
+        if i % 5 != 4 {
+            let session = Row::new()
+                .with("id", format!("s{i:02}"))
+                .with("userId", person.id.clone())
+                .with("token", format!("t{i:02}"));
+            create(&db, &schema, "session", session).await;
+        }
+        people.push((person, i % 5 != 4));
+    }
+    let insensitive = |sort: Sort| Sort {
+        case: Case::Insensitive,
+        ..sort
+    };
+    let sorts: [Vec<Sort>; 6] = [
+        vec![],
+        vec![Sort::asc("createdAt"), Sort::asc("id")],
+        vec![Sort::asc("count")],
+        vec![insensitive(Sort::desc("name")), Sort::desc("count")],
+        vec![insensitive(Sort::asc("email"))],
+        vec![Sort::desc("createdAt"), Sort::desc("id"), Sort::asc("name")],
+    ];
+    let with_session = Where::Exists(Box::new(Exists {
+        model: "session".into(),
+        foreign_field: "userId".into(),
+        local_field: "id".into(),
+        filter: Some(Where::cmp("token", Op::Ne, "none")),
+    }));
+    for (filter, only_with_session) in [(Where::all(), false), (with_session, true)] {
+        for sort in &sorts {
+            let mut expected: Vec<&Tied> = people
+                .iter()
+                .filter(|(_, has)| *has || !only_with_session)
+                .map(|(p, _)| p)
+                .collect();
+            expected.sort_by(|a, b| a.cmp(b, sort));
+            let expected: Vec<String> = expected.iter().map(|p| p.id.clone()).collect();
+            let context = format!("sort {sort:?}, only with a session: {only_with_session}");
+            let all = ids(&db, &schema, filter.clone(), sort, (None, None)).await;
+            assert_eq!(all, expected, "{context}");
+            let n = expected.len();
+            for offset in 0..=n + 1 {
+                let start = offset.min(n);
+                let at = Some(u64::try_from(offset).unwrap());
+                let page = ids(&db, &schema, filter.clone(), sort, (Some(3), at)).await;
+                assert_eq!(
+                    page,
+                    expected[start..(start + 3).min(n)],
+                    "{context}, at {offset}"
+                );
+                let rest = ids(&db, &schema, filter.clone(), sort, (None, at)).await;
+                assert_eq!(rest, expected[start..], "{context}, after {offset}");
+            }
+            for size in [1_usize, 4, 7] {
+                let mut walked = Vec::new();
+                let mut offset = 0;
+                loop {
+                    let page = (
+                        Some(u64::try_from(size).unwrap()),
+                        Some(u64::try_from(offset).unwrap()),
+                    );
+                    let got = ids(&db, &schema, filter.clone(), sort, page).await;
+                    if got.is_empty() {
+                        break;
+                    }
+                    offset += got.len();
+                    walked.extend(got);
+                }
+                assert_eq!(walked, expected, "{context}, pages of {size}");
+            }
+        }
+    }
 }
 
 async fn find_row(db: &SqlAdapter, schema: &Schema, id: &str) -> Option<Row> {
