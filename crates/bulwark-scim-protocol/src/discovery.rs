@@ -147,7 +147,8 @@ pub struct Schema {
     pub meta: Option<Meta>,
 }
 
-/// An attribute definition of a schema (RFC 7643 §7).
+/// An attribute definition of a schema (RFC 7643 §7). Keys are written in the order Better Auth writes
+/// them: `referenceTypes` right after `type`, `subAttributes` before `mutability`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaAttribute {
@@ -156,6 +157,9 @@ pub struct SchemaAttribute {
     /// The attribute's data type.
     #[serde(rename = "type")]
     pub kind: AttributeType,
+    /// The resource types a reference may point to (`User`, `Group`, `external`, `uri`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_types: Option<Vec<String>>,
     /// Whether the attribute holds a list of values.
     #[serde(default)]
     pub multi_valued: bool,
@@ -168,6 +172,12 @@ pub struct SchemaAttribute {
     /// Whether string comparisons are case-sensitive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_exact: Option<bool>,
+    /// Suggested values ("work", "home").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_values: Option<Vec<String>>,
+    /// The sub-attributes of a complex attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_attributes: Option<Vec<SchemaAttribute>>,
     /// When the attribute may change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mutability: Option<Mutability>,
@@ -177,15 +187,6 @@ pub struct SchemaAttribute {
     /// How values are unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uniqueness: Option<Uniqueness>,
-    /// The sub-attributes of a complex attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_attributes: Option<Vec<SchemaAttribute>>,
-    /// Suggested values ("work", "home").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canonical_values: Option<Vec<String>>,
-    /// The resource types a reference may point to (`User`, `Group`, `external`, `uri`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_types: Option<Vec<String>>,
 }
 
 /// The data type of an attribute.

@@ -157,6 +157,18 @@ pub enum AttributeKind {
 }
 
 impl AttributeKind {
+    /// The SCIM data type, as `/Schemas` advertises it.
+    pub fn attribute_type(self) -> bulwark_scim_protocol::AttributeType {
+        use bulwark_scim_protocol::AttributeType;
+        match self {
+            Self::String => AttributeType::String,
+            Self::Boolean => AttributeType::Boolean,
+            Self::Integer => AttributeType::Integer,
+            Self::DateTime => AttributeType::DateTime,
+            Self::Reference => AttributeType::Reference,
+        }
+    }
+
     /// The SCIM type name (`string`, `boolean`, `integer`, `dateTime`, `reference`).
     pub fn scim_type(self) -> &'static str {
         match self {

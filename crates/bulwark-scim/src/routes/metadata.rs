@@ -18,7 +18,6 @@ use bulwark_core::{ApiResponse, AuthBuilder, RequestCtx};
 use bulwark_scim_protocol::{self as wire, AttributeType, Mutability, Returned, Uniqueness, urn};
 use http::{Method, StatusCode};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::error::{SCIM_MEDIA_TYPE, ScimError};
 use crate::filter::MAX_RESULTS;
@@ -48,12 +47,8 @@ pub(crate) fn register(auth: &mut AuthBuilder, options: &Arc<ScimOptions>) {
             let base = ScimBase::of(&request.req);
             let declared = &request.options.schema_extensions;
             let schemas = advertised_schemas()
-                .map(|schema| AnySchema::BuiltIn(schema_resource(schema, &base)))
-                .chain(
-                    declared
-                        .iter()
-                        .map(|e| AnySchema::Declared(declared_schema(e, &base))),
-                );
+                .map(|schema| schema_resource(schema, &base))
+                .chain(declared.iter().map(|e| declared_schema(e, &base)));
             respond(&list(schemas.collect()))
         },
     ));
@@ -350,30 +345,49 @@ const PRIMARY: Attribute = Attribute::boolean(
     "Whether this is the primary value for the attribute.",
 );
 
-/// An attribute definition (RFC 7643 §7), its fields in upstream's key order; absent characteristics
-/// are left out of the JSON as upstream leaves them out.
-#[derive(Clone, Copy, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// An attribute definition (RFC 7643 §7) of a built-in schema, as a constant; answered as the wire
+/// type ([`Attribute::to_wire`]). Absent characteristics are left out as upstream leaves them out.
+#[derive(Clone, Copy, Debug)]
 struct Attribute {
     name: &'static str,
-    #[serde(rename = "type")]
     kind: AttributeType,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reference_types: Option<&'static [&'static str]>,
     multi_valued: bool,
     description: &'static str,
     required: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     case_exact: Option<bool>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     sub_attributes: &'static [Attribute],
     mutability: Mutability,
     returned: Returned,
-    #[serde(skip_serializing_if = "Option::is_none")]
     uniqueness: Option<Uniqueness>,
 }
 
 impl Attribute {
+    fn to_wire(self) -> wire::SchemaAttribute {
+        wire::SchemaAttribute {
+            name: self.name.to_owned(),
+            kind: self.kind,
+            reference_types: self
+                .reference_types
+                .map(|types| types.iter().map(|&t| t.to_owned()).collect()),
+            multi_valued: self.multi_valued,
+            description: Some(self.description.to_owned()),
+            required: self.required,
+            case_exact: self.case_exact,
+            canonical_values: None,
+            sub_attributes: (!self.sub_attributes.is_empty()).then(|| {
+                self.sub_attributes
+                    .iter()
+                    .copied()
+                    .map(Self::to_wire)
+                    .collect()
+            }),
+            mutability: Some(self.mutability),
+            returned: Some(self.returned),
+            uniqueness: self.uniqueness,
+        }
+    }
+
     /// A single-valued, optional, case-insensitive, writable string.
     const fn string(name: &'static str, description: &'static str) -> Self {
         Self {
@@ -553,84 +567,69 @@ fn service_provider_config(base: &ScimBase) -> wire::ServiceProviderConfig {
     }
 }
 
-/// A `/Schemas` resource. Not `bulwark_scim_protocol::Schema`: its attribute type writes the keys of
-/// complex and reference attributes (`subAttributes`, `referenceTypes`) in another order than
-/// upstream, and the body is compared with upstream's key for key.
-#[derive(Debug, Serialize)]
-struct SchemaResource {
-    id: &'static str,
-    schemas: [&'static str; 1],
-    name: &'static str,
-    description: &'static str,
-    attributes: &'static [Attribute],
-    meta: wire::Meta,
-}
-
-fn schema_resource(schema: &'static Schema, base: &ScimBase) -> SchemaResource {
-    SchemaResource {
-        id: schema.id,
-        schemas: [urn::SCHEMA],
-        name: schema.name,
-        description: schema.description,
-        attributes: schema.attributes,
-        meta: meta("Schema", base.url(&format!("/Schemas/{}", schema.id))),
+/// A built-in schema's `/Schemas` resource.
+fn schema_resource(schema: &'static Schema, base: &ScimBase) -> wire::Schema {
+    wire::Schema {
+        id: schema.id.to_owned(),
+        schemas: vec![urn::SCHEMA.to_owned()],
+        name: Some(schema.name.to_owned()),
+        description: Some(schema.description.to_owned()),
+        attributes: schema
+            .attributes
+            .iter()
+            .copied()
+            .map(Attribute::to_wire)
+            .collect(),
+        meta: Some(meta("Schema", base.url(&format!("/Schemas/{}", schema.id)))),
     }
 }
 
-/// A `/Schemas` resource: built in, or a declared custom extension.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-enum AnySchema {
-    BuiltIn(SchemaResource),
-    Declared(Value),
-}
-
-/// A declared custom extension's `/Schemas` resource, keys in the order of the built-in schemas:
+/// A declared custom extension's `/Schemas` resource, its attributes shaped as the built-in ones:
 /// strings and references carry `caseExact` and `uniqueness: none`, references `referenceTypes:
 /// ["external"]`, booleans neither (as upstream's booleans); `writeOnly` attributes are `returned:
 /// never`, the others `default`.
-fn declared_schema(extension: &SchemaExtension, base: &ScimBase) -> Value {
-    let attributes: Vec<Value> = extension
+fn declared_schema(extension: &SchemaExtension, base: &ScimBase) -> wire::Schema {
+    let attributes = extension
         .attributes
         .iter()
         .map(|attribute| {
-            let mut out = serde_json::Map::new();
-            out.insert("name".to_owned(), json!(attribute.name));
-            out.insert("type".to_owned(), json!(attribute.kind.scim_type()));
-            if attribute.kind == AttributeKind::Reference {
-                out.insert("referenceTypes".to_owned(), json!(["external"]));
-            }
-            out.insert("multiValued".to_owned(), json!(attribute.multi_valued));
-            out.insert("description".to_owned(), json!(attribute.description));
-            out.insert("required".to_owned(), json!(attribute.required));
             let textual = matches!(
                 attribute.kind,
                 AttributeKind::String | AttributeKind::Reference
             );
-            if textual {
-                out.insert("caseExact".to_owned(), json!(attribute.case_exact));
-            }
-            out.insert("mutability".to_owned(), json!(attribute.mutability));
             let returned = if attribute.mutability == DeclaredMutability::WriteOnly {
                 Returned::Never
             } else {
                 Returned::Default
             };
-            out.insert("returned".to_owned(), json!(returned));
-            if attribute.kind != AttributeKind::Boolean {
-                out.insert("uniqueness".to_owned(), json!(Uniqueness::None));
+            wire::SchemaAttribute {
+                name: attribute.name.clone(),
+                kind: attribute.kind.attribute_type(),
+                reference_types: (attribute.kind == AttributeKind::Reference)
+                    .then(|| vec!["external".to_owned()]),
+                multi_valued: attribute.multi_valued,
+                description: Some(attribute.description.clone()),
+                required: attribute.required,
+                case_exact: textual.then_some(attribute.case_exact),
+                canonical_values: None,
+                sub_attributes: None,
+                mutability: Some(attribute.mutability),
+                returned: Some(returned),
+                uniqueness: (attribute.kind != AttributeKind::Boolean).then_some(Uniqueness::None),
             }
-            Value::Object(out)
         })
         .collect();
-    json!({
-        "id": extension.urn,
-        "schemas": [urn::SCHEMA],
-        "name": extension.name,
-        "description": extension.description,
-        "attributes": attributes,
-        "meta": meta("Schema", base.url(&format!("/Schemas/{}", extension.urn))),
-    })
+    wire::Schema {
+        id: extension.urn.clone(),
+        schemas: vec![urn::SCHEMA.to_owned()],
+        name: Some(extension.name.clone()),
+        description: Some(extension.description.clone()),
+        attributes,
+        meta: Some(meta(
+            "Schema",
+            base.url(&format!("/Schemas/{}", extension.urn)),
+        )),
+    }
 }
 
 fn resource_type_resource(

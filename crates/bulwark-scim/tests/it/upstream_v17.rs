@@ -208,7 +208,7 @@ fn ambiguous_connection_ids_and_bearer_tokens_are_refused() {
             .base_url("http://localhost:3000")
             .plugin(bulwark_scim::scim(options))
             .build();
-        let error = refused.err().expect("the options are refused").to_string();
+        let error = refused.expect_err("the options are refused").to_string();
         assert!(error.contains(expected), "{error}");
     }
 }
