@@ -202,11 +202,20 @@ impl Principal {
 }
 
 /// What the application's verifier answers for a token it accepts.
+///
+/// It names a connection in one of upstream's two forms: a code-defined connection by its id alone
+/// (`provisioning_domain_id: None`, upstream's `connectionId`), or a dynamic connection the application
+/// manages by its id and provisioning domain (upstream's `connection: {id, provisioningDomainId}`).
+/// An answer upstream would not accept is refused with 401, as an unknown token: an unknown
+/// code-defined connection, a dynamic connection that takes a code-defined connection's id or the
+/// managed catalog's `ba_scim_connection_` prefix, an id that is not trimmed or not 1–255 characters,
+/// no scope, or an expiry in the past.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedBearer {
-    /// The connection (a code-defined connection's id, or any other id the application manages).
+    /// The connection: a code-defined connection's id, or the id of a dynamic connection.
     pub connection_id: String,
-    /// The provisioning domain (defaults to the connection id).
+    /// `None` for a code-defined connection (it keeps its own domain); the provisioning domain of a
+    /// dynamic connection.
     pub provisioning_domain_id: Option<String>,
     /// The organization the connection provisions into, if any.
     pub organization_id: Option<String>,
@@ -255,8 +264,8 @@ pub async fn authenticate(req: &RequestCtx, options: &ScimOptions) -> Result<Pri
         })
         .await
         .map_err(ScimError::from)?;
-        if let Some(verified) = verified.filter(|v| v.expires_at.is_none_or(|at| at > now)) {
-            return Ok(from_verifier(options, verified));
+        if let Some(principal) = verified.and_then(|v| from_verifier(options, v, now)) {
+            return Ok(principal);
         }
     }
     Err(ScimError::unauthorized("Invalid SCIM bearer token"))
@@ -288,25 +297,57 @@ fn static_credential(options: &ScimOptions, token: &str, now: OffsetDateTime) ->
     found
 }
 
-/// The principal of a verified token; a code-defined connection keeps its own domain and organization.
-fn from_verifier(options: &ScimOptions, verified: VerifiedBearer) -> Principal {
+/// Whether `value` is an identifier upstream accepts for a connection, domain or credential: trimmed
+/// and 1–255 characters.
+fn is_identifier(value: &str) -> bool {
+    !value.is_empty() && value.trim() == value && value.chars().count() <= 255
+}
+
+/// The principal of a verified token, or `None` when the answer is not one upstream accepts (see
+/// [`VerifiedBearer`]). A code-defined connection keeps its own domain and organization.
+fn from_verifier(
+    options: &ScimOptions,
+    verified: VerifiedBearer,
+    now: OffsetDateTime,
+) -> Option<Principal> {
+    if !is_identifier(&verified.credential_id)
+        || verified.scopes.is_empty()
+        || verified.expires_at.is_some_and(|at| at <= now)
+    {
+        return None;
+    }
     let configured = options
         .connections
         .iter()
         .find(|c| c.id == verified.connection_id);
-    let provisioning_domain_id = verified
-        .provisioning_domain_id
-        .or_else(|| configured.and_then(|c| c.provisioning_domain_id.clone()))
-        .unwrap_or_else(|| verified.connection_id.clone());
-    let organization_id = verified
-        .organization_id
-        .or_else(|| configured.and_then(|c| c.organization_id.clone()));
-    Principal {
+    let (provisioning_domain_id, organization_id) =
+        match (verified.provisioning_domain_id, configured) {
+            (None, Some(configured)) => (
+                configured
+                    .provisioning_domain_id
+                    .clone()
+                    .unwrap_or_else(|| configured.id.clone()),
+                verified
+                    .organization_id
+                    .or_else(|| configured.organization_id.clone()),
+            ),
+            (Some(domain), None)
+                if is_identifier(&verified.connection_id)
+                    && !verified
+                        .connection_id
+                        .starts_with(MANAGED_CONNECTION_PREFIX)
+                    && is_identifier(&domain) =>
+            {
+                (domain, verified.organization_id)
+            }
+            _ => return None,
+        };
+    Some(Principal {
         connection_id: verified.connection_id,
         provisioning_domain_id,
         organization_id,
         source: CredentialSource::Verifier,
         credential_id: verified.credential_id,
         scopes: verified.scopes,
-    }
+    })
 }

@@ -5,6 +5,8 @@
 #[cfg(test)]
 mod db;
 #[cfg(test)]
+mod dynamic_auth;
+#[cfg(test)]
 mod extensions;
 #[cfg(test)]
 mod managed;
