@@ -507,8 +507,10 @@ impl ScimOptions {
 pub enum DeleteUsers {
     /// Never: the Bulwark user, its accounts and sessions stay (upstream v1.7.1's behaviour).
     Never,
-    /// When no other SCIM user links it and it has no `account` rows (no password, no social or SSO
-    /// sign-in): a user that only existed because an identity provider created it goes with it.
+    /// When no other SCIM user links it, it has no `account` rows (no password, no social or SSO
+    /// sign-in) and, with the organization plugin, no membership is left (an organization-scoped
+    /// connection's own membership goes first): a user that only existed because an identity provider
+    /// created it goes with it.
     #[default]
     WhenUnused,
 }

@@ -12,7 +12,8 @@ use bulwark_core::error::codes as core_codes;
 use bulwark_core::models::{Account, Model, Session, User};
 use bulwark_core::store::Store;
 use bulwark_core::{ApiError, Auth, Row, Where};
-use bulwark_organization::OrganizationApi;
+use bulwark_organization::models::Member;
+use bulwark_organization::{OrganizationApi, OrganizationOptions};
 use bulwark_organization::api::NewMember;
 use http::StatusCode;
 
@@ -465,9 +466,13 @@ async fn remove(
         .await?;
     let user_id = current.user_id.as_str();
     let linked = Where::eq("userId", user_id);
+    // With the organization plugin, a membership that remains (another organization's, after this
+    // connection's own was removed) is a use too.
+    let organizations = auth.extension::<OrganizationOptions>().is_some();
     let unused = delete_users == DeleteUsers::WhenUnused
         && tx.count::<ScimUser>(&linked).await? == 0
-        && tx.count::<Account>(&linked).await? == 0;
+        && tx.count::<Account>(&linked).await? == 0
+        && (!organizations || tx.count::<Member>(&linked).await? == 0);
     if unused {
         tx.delete_many::<Session>(&linked).await?;
         tx.delete::<User>(&Where::eq("id", user_id)).await?;

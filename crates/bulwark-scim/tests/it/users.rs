@@ -1140,6 +1140,50 @@ async fn organization_scoped_memberships(teams: bool) {
 }
 
 #[tokio::test]
+async fn a_user_with_another_organization_outlives_its_deprovisioning() {
+    let adapter: Arc<dyn Adapter> = Arc::new(MemoryAdapter::new());
+    let mut setup = Setup::new();
+    setup.adapter = Arc::clone(&adapter);
+    setup.organization = true;
+    let env = setup.env.clone();
+    let org = acme(&setup.build()).await;
+    let mut setup = Setup::new();
+    setup.env = env;
+    setup.adapter = adapter;
+    setup.organization = true;
+    setup.options = ScimOptions::default().connection(
+        StaticConnection::new("okta")
+            .organization(org.as_str())
+            .credential(StaticCredential::new("c1", OKTA)),
+    );
+    let auth = setup.build();
+    let id = create(&auth, "ada@example.com").await;
+    let user_id = scim_user(&auth, &id).await.unwrap().user_id;
+    let user = users(&auth)
+        .await
+        .into_iter()
+        .find(|u| u.id == user_id)
+        .unwrap();
+    let api = bulwark_organization::OrganizationApi::new(&auth).unwrap();
+    let other = api
+        .create_organization(
+            &user,
+            bulwark_organization::api::NewOrganization::new("Other", "other"),
+        )
+        .await
+        .unwrap();
+    let res = call(&auth, Method::DELETE, &format!("/Users/{id}"), OKTA, None).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.json);
+    // This connection's membership goes; the user and its other organization stay.
+    assert!(member_roles(&auth, &org, &user_id).await.is_empty());
+    assert!(users(&auth).await.iter().any(|u| u.id == user_id));
+    assert_eq!(
+        member_roles(&auth, &other.organization.id, &user_id).await,
+        ["owner"]
+    );
+}
+
+#[tokio::test]
 async fn an_organization_scoped_connection_needs_the_organization_plugin() {
     let mut setup = Setup::new();
     setup.options = ScimOptions::default().connection(
