@@ -243,7 +243,7 @@ fn area_page(
                 s,
                 "| `{}` | {} | {} | {} | `{}` | {} |",
                 d.scenario,
-                d.step,
+                d.steps(),
                 all(&d.pins, "both"),
                 all(&d.databases, "all"),
                 d.what,
