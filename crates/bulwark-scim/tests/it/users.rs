@@ -1622,3 +1622,35 @@ async fn without_the_option_the_last_email_cannot_be_removed() {
         "emails cannot be removed",
     );
 }
+
+#[tokio::test]
+// upstream: scim-users.test.ts › SCIM write-path access and validation › resets emailVerified when a SCIM email change is applied
+async fn an_email_change_is_no_longer_verified() {
+    let auth = auth();
+    let id = post(
+        &auth,
+        OKTA,
+        json!({"schemas": [USER_SCHEMA], "userName": "before", "emails": [{"value": "before@email.com"}]}),
+    )
+    .await
+    .id();
+    let user_id = scim_user(&auth, &id).await.unwrap().user_id;
+    let mut verified = bulwark_core::Row::new();
+    verified.set("emailVerified", true);
+    auth.store()
+        .update::<User>(&Where::eq("id", user_id.as_str()), verified)
+        .await
+        .unwrap();
+    let res = call(
+        &auth,
+        Method::PUT,
+        &format!("/Users/{id}"),
+        OKTA,
+        Some(json!({"schemas": [USER_SCHEMA], "userName": "after", "emails": [{"value": "after@email.com"}]})),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let user = bulwark_user(&auth, &id).await;
+    assert_eq!(user.email, "after@email.com");
+    assert!(!user.email_verified);
+}
