@@ -90,6 +90,9 @@ pub struct ScimUser {
     pub primary_email: String,
     /// `active`.
     pub active: bool,
+    /// The linked Bulwark user's id when this SCIM user manages its profile (email and name follow
+    /// it), else `None`. Unique: a user has at most one profile-managing source.
+    pub profile_user_id: Option<String>,
     /// The full resource as stored (without `id`, `meta`).
     pub attributes: Json,
     /// Bumped on every change (for weak `ETag`s).
@@ -118,6 +121,7 @@ impl Model for ScimUser {
             family_name: f.opt_string("familyName")?,
             primary_email: f.string("primaryEmail")?,
             active: f.bool("active")?,
+            profile_user_id: f.opt_string("profileUserId")?,
             attributes: f.opt_json("attributes")?.unwrap_or(Json::Null),
             version: f.int("version")?,
             created_at: f.date("createdAt")?,
@@ -139,6 +143,7 @@ impl Model for ScimUser {
         row.set("familyName", self.family_name.clone());
         row.set("primaryEmail", self.primary_email.as_str());
         row.set("active", self.active);
+        row.set("profileUserId", self.profile_user_id.clone());
         row.set("attributes", self.attributes.clone());
         row.set("version", self.version);
         row.set("createdAt", self.created_at);

@@ -277,6 +277,9 @@ pub struct ScimOptions {
     pub delete_users: DeleteUsers,
     /// What happens to a User without an email address (default: refused, as upstream).
     pub missing_email: MissingEmail,
+    /// Links a SCIM User being created to an existing Bulwark user (upstream v1.7.1's
+    /// `identity.resolveUser`); without it every create makes a new user.
+    pub resolve_user: Option<IdentityResolver>,
     /// The managed connection catalog (upstream v1.7.1's `managedConnections`); off by default.
     pub managed_connections: Option<ManagedConnectionOptions>,
     /// Runs after a SCIM user was created (after the commit).
@@ -303,6 +306,7 @@ impl Default for ScimOptions {
             verify_bearer_token: None,
             delete_users: DeleteUsers::WhenUnused,
             missing_email: MissingEmail::Reject,
+            resolve_user: None,
             managed_connections: None,
             on_user_provisioned: None,
             on_user_updated: None,
@@ -326,6 +330,7 @@ impl fmt::Debug for ScimOptions {
             )
             .field("delete_users", &self.delete_users)
             .field("missing_email", &self.missing_email)
+            .field("resolve_user", &self.resolve_user.as_ref().map(|_| "<fn>"))
             .finish_non_exhaustive()
     }
 }
@@ -472,6 +477,13 @@ impl ScimOptions {
         self
     }
 
+    /// Sets the resolver that links a SCIM User being created to an existing Bulwark user.
+    #[must_use]
+    pub fn resolve_user(mut self, resolver: IdentityResolver) -> Self {
+        self.resolve_user = Some(resolver);
+        self
+    }
+
     /// Turns on the managed connection catalog (`bulwark_scim::managed`).
     #[must_use]
     pub fn managed_connections(mut self, managed: ManagedConnectionOptions) -> Self {
@@ -556,6 +568,64 @@ impl MissingEmail {
         matches!(self, Self::Placeholder)
     }
 }
+
+/// Which Bulwark user a SCIM User being created belongs to (upstream v1.7.1's
+/// `SCIMIdentityResolution`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdentityResolution {
+    /// A new Bulwark user, whose profile this SCIM User manages (the default).
+    Create,
+    /// The existing Bulwark user `user_id`. It must exist, and must not have a SCIM User of this
+    /// connection already (`409 uniqueness`). Never decide this on an unverified email match: the
+    /// identity provider controls the email it sends.
+    Link {
+        /// The Bulwark user.
+        user_id: String,
+        /// Whether this SCIM User manages the user's email and name.
+        profile: ProfileAuthority,
+    },
+}
+
+/// Whether a linked SCIM User manages its Bulwark user's profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileAuthority {
+    /// The user's email and name follow this SCIM User (email no longer verified when it changes). A
+    /// user has at most one managing source: a second answers `409 uniqueness` ("Another SCIM
+    /// source already manages this User profile").
+    Manage,
+    /// The user's email and name stay as they are; the SCIM User keeps its own values.
+    Preserve,
+}
+
+/// What an [`IdentityResolver`] is asked about: the incoming User, validated and canonical, and where
+/// it comes from.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct IdentityInput {
+    /// The connection creating the User.
+    pub connection_id: String,
+    /// The connection's provisioning domain.
+    pub provisioning_domain_id: String,
+    /// The connection's organization, if it is organization-scoped.
+    pub organization_id: Option<String>,
+    /// `userName`, trimmed.
+    pub user_name: String,
+    /// `externalId`.
+    pub external_id: Option<String>,
+    /// The primary email, lower-cased (none only under [`MissingEmail::Placeholder`]).
+    pub primary_email: Option<String>,
+    /// The display name.
+    pub display_name: String,
+    /// The auth instance, to read what the decision needs (`auth.store()`).
+    pub auth: bulwark_core::Auth,
+}
+
+/// Decides which Bulwark user a SCIM User being created belongs to. It runs before the create's
+/// transaction; an error is answered as the SCIM error of its status and nothing is written.
+pub type IdentityResolver = Arc<
+    dyn Fn(IdentityInput) -> BoxFuture<'static, Result<IdentityResolution, ApiError>> + Send + Sync,
+>;
 
 /// What a SCIM user hook receives.
 #[derive(Clone, Debug)]

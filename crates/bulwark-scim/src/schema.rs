@@ -58,6 +58,9 @@ fn scim_user() -> ModelDef {
         .field(string("familyName"))
         .field(string("primaryEmail").required())
         .field(FieldDef::new("active", FieldType::Boolean).required())
+        // Set to `userId` on the one SCIM user that manages the user's profile: the unique index
+        // keeps a second managing source out, also under concurrency.
+        .field(string("profileUserId").unique())
         .field(FieldDef::new("attributes", FieldType::Json))
         .field(FieldDef::new("version", FieldType::Number).required())
         .field(FieldDef::new("createdAt", FieldType::Date).required())

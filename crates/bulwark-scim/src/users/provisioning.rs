@@ -12,9 +12,9 @@ use bulwark_core::error::codes as core_codes;
 use bulwark_core::models::{Account, Model, Session, User};
 use bulwark_core::store::Store;
 use bulwark_core::{ApiError, Auth, Row, Where};
+use bulwark_organization::api::NewMember;
 use bulwark_organization::models::Member;
 use bulwark_organization::{OrganizationApi, OrganizationOptions};
-use bulwark_organization::api::NewMember;
 use http::StatusCode;
 
 use super::profile::CanonicalUser;
@@ -23,7 +23,8 @@ use crate::credentials::Principal;
 use crate::error::ScimError;
 use crate::models::{ScimEmail, ScimUser, ScimUserAttribute};
 use crate::options::{
-    DeleteUsers, MissingEmail, SchemaExtension, ScimOptions, ScimUserEvent, ScimUserHook,
+    DeleteUsers, IdentityInput, IdentityResolution, MissingEmail, ProfileAuthority,
+    SchemaExtension, ScimOptions, ScimUserEvent, ScimUserHook,
 };
 
 /// 404 for a User the connection does not have.
@@ -33,6 +34,9 @@ const EXTERNAL_ID_TAKEN: &str = "SCIM User externalId already exists";
 const EMAIL_TAKEN: &str = "A Better Auth User already uses this email";
 const CHANGED_CONCURRENTLY: &str = "The SCIM User identity changed concurrently";
 const USER_GONE: &str = "The linked Better Auth User no longer exists";
+const ALREADY_LINKED: &str =
+    "The Better Auth User is already linked to a SCIM User of this connection";
+const PROFILE_MANAGED: &str = "Another SCIM source already manages this User profile";
 
 /// How often a change that lost a serialization race is tried again.
 const ATTEMPTS: usize = 3;
@@ -99,9 +103,38 @@ pub(crate) async fn create(
         }
         None => None,
     };
+    let resolution = match &options.resolve_user {
+        Some(resolve) => resolve(IdentityInput {
+            connection_id: principal.connection_id.clone(),
+            provisioning_domain_id: principal.provisioning_domain_id.clone(),
+            organization_id: principal.organization_id.clone(),
+            user_name: profile.user_name.clone(),
+            external_id: profile.external_id.clone(),
+            primary_email: profile.primary_email.clone(),
+            display_name: profile.display_name.clone(),
+            auth: auth.clone(),
+        })
+        .await
+        .map_err(ScimError::from)?,
+        None => IdentityResolution::Create,
+    };
+    let link = match &resolution {
+        IdentityResolution::Link { user_id, profile } => Some(Link {
+            user_id: user_id.as_str(),
+            manages: *profile == ProfileAuthority::Manage,
+        }),
+        _ => None,
+    };
     let declared = &options.schema_extensions;
-    let scim_user = retry(auth, principal, &profile, None, || {
-        insert(auth, principal, &profile, declared, organization.as_ref())
+    let scim_user = retry(auth, principal, &profile, None, link, || {
+        insert(
+            auth,
+            principal,
+            &profile,
+            declared,
+            &resolution,
+            organization.as_ref(),
+        )
     })
     .await?;
     notify(
@@ -128,7 +161,7 @@ pub(crate) async fn replace(
     profile: CanonicalUser,
 ) -> Result<ScimUser, ScimError> {
     let declared = &options.schema_extensions;
-    let (scim_user, action) = retry(auth, principal, &profile, Some(id), || {
+    let (scim_user, action) = retry(auth, principal, &profile, Some(id), None, || {
         update(auth, principal, id, &profile, declared)
     })
     .await?;
@@ -222,6 +255,7 @@ async fn retry<T, F, Fut>(
     principal: &Principal,
     profile: &CanonicalUser,
     except: Option<&str>,
+    link: Option<Link<'_>>,
     write: F,
 ) -> Result<T, ScimError>
 where
@@ -242,7 +276,7 @@ where
         if !raced {
             return Err(scim_error(err));
         }
-        if let Some(detail) = taken(&auth.store(), principal, profile, except).await? {
+        if let Some(detail) = taken(&auth.store(), principal, profile, except, link).await? {
             return Err(ScimError::conflict(detail));
         }
         if kind == Some(AdapterErrorKind::UniqueViolation) || attempt >= ATTEMPTS {
@@ -252,19 +286,30 @@ where
     }
 }
 
+/// The existing Bulwark user a SCIM User being created links, and whether it manages its profile.
+#[derive(Clone, Copy, Debug)]
+struct Link<'a> {
+    user_id: &'a str,
+    manages: bool,
+}
+
 /// Which unique value of `profile` another row holds, if any: the connection's `userName` (any case)
-/// or `externalId`, or the email of another Bulwark user.
+/// or `externalId`; for a link, a SCIM User of this connection already linking the user, or another
+/// source managing its profile; and, when the profile is managed, the email of another Bulwark user.
+/// `except` is the SCIM User being replaced, `link` the user a create links.
 async fn taken(
     store: &Store,
     principal: &Principal,
     profile: &CanonicalUser,
     except: Option<&str>,
+    link: Option<Link<'_>>,
 ) -> Result<Option<&'static str>, ApiError> {
     let in_connection = Where::eq("connectionId", principal.connection_id.as_str());
-    let others = match except {
-        Some(id) => in_connection.and(Where::cmp("id", Op::Ne, id)),
-        None => in_connection,
+    let not_self = |filter: Where| match except {
+        Some(id) => filter.and(Where::cmp("id", Op::Ne, id)),
+        None => filter,
     };
+    let others = not_self(in_connection.clone());
     let user_name = others
         .clone()
         .and(Where::eq("userNameKey", profile.user_name.to_lowercase()));
@@ -278,37 +323,62 @@ async fn taken(
             return Ok(Some(EXTERNAL_ID_TAKEN));
         }
     }
-    // A placeholder address is the SCIM user's own: no other user can hold it.
-    let Some(primary_email) = &profile.primary_email else {
-        return Ok(None);
-    };
-    let linked = match except {
-        Some(id) => store
+    // The Bulwark user this SCIM User links, and whether it manages its profile.
+    let linked = match (except, link) {
+        (_, Some(link)) => Some((link.user_id.to_owned(), link.manages)),
+        (Some(id), None) => store
             .find_one::<ScimUser>(&Where::eq("id", id))
             .await?
-            .map(|u| u.user_id),
-        None => None,
+            .map(|u| (u.user_id, u.profile_user_id.is_some())),
+        (None, None) => None,
+    };
+    if let (Some(link), Some((user_id, manages))) = (link, &linked) {
+        let same_user = Where::eq("userId", user_id.as_str());
+        if store
+            .find_one::<ScimUser>(&in_connection.and(same_user))
+            .await?
+            .is_some()
+        {
+            return Ok(Some(ALREADY_LINKED));
+        }
+        let managed = Where::eq("profileUserId", link.user_id);
+        if *manages
+            && store
+                .find_one::<ScimUser>(&not_self(managed))
+                .await?
+                .is_some()
+        {
+            return Ok(Some(PROFILE_MANAGED));
+        }
+    }
+    let manages = linked.as_ref().is_none_or(|(_, manages)| *manages);
+    // A placeholder address is the SCIM user's own, and a preserved profile keeps its email.
+    let Some(primary_email) = profile.primary_email.as_ref().filter(|_| manages) else {
+        return Ok(None);
     };
     let email = store
         .find_one::<User>(&Where::eq("email", primary_email.as_str()))
         .await?;
     Ok(email
-        .filter(|user| Some(&user.id) != linked.as_ref())
+        .filter(|user| Some(&user.id) != linked.as_ref().map(|(id, _)| id))
         .map(|_| EMAIL_TAKEN))
 }
 
-/// One create attempt in one transaction: the Bulwark user, the SCIM user, its emails, the audit
-/// record and, for an organization-scoped connection, the membership (through the organization
-/// plugin's API, so its hooks and limits apply; when it refuses, nothing of the create remains).
+/// One create attempt in one transaction: the Bulwark user (new, or the one `resolution` links), the
+/// SCIM user, its emails, the audit record and, for an organization-scoped connection, the membership
+/// (through the organization plugin's API, so its hooks and limits apply; when it refuses, nothing of
+/// the create remains).
 async fn insert(
     auth: &Auth,
     principal: &Principal,
     profile: &CanonicalUser,
     declared: &[SchemaExtension],
+    resolution: &IdentityResolution,
     organization: Option<&(OrganizationApi, String)>,
 ) -> Result<ScimUser, ApiError> {
     let (auth, principal, profile) = (auth.clone(), principal.clone(), profile.clone());
     let declared = declared.to_vec();
+    let resolution = resolution.clone();
     let organization = organization.cloned();
     auth.clone()
         .store()
@@ -319,20 +389,42 @@ async fn insert(
                 let now = env.clock.now();
                 let scim_user_id = env.ids.id();
                 let email = bulwark_email(profile, &scim_user_id);
-                let user = User {
-                    name: profile.display_name.clone(),
-                    email: email.clone(),
-                    email_verified: false,
-                    image: None,
-                    created_at: now,
-                    updated_at: now,
-                    extra: Row::new(),
-                    id: env.ids.id(),
+                let (user, manages, linked) = match resolution {
+                    IdentityResolution::Link {
+                        user_id,
+                        profile: authority,
+                    } => {
+                        let manages = authority == ProfileAuthority::Manage;
+                        if manages {
+                            follow_profile(tx, &user_id, profile, &email, now).await?;
+                        }
+                        let Some(user) = tx
+                            .find_one::<User>(&Where::eq("id", user_id.as_str()))
+                            .await?
+                        else {
+                            return Err(ApiError::message_only(StatusCode::CONFLICT, USER_GONE));
+                        };
+                        (user, manages, true)
+                    }
+                    IdentityResolution::Create => {
+                        let user = User {
+                            name: profile.display_name.clone(),
+                            email: email.clone(),
+                            email_verified: false,
+                            image: None,
+                            created_at: now,
+                            updated_at: now,
+                            extra: Row::new(),
+                            id: env.ids.id(),
+                        };
+                        let Some(user) = tx.create(user).await? else {
+                            return Err(ApiError::bad_request(core_codes::FAILED_TO_CREATE_USER));
+                        };
+                        (user, true, false)
+                    }
                 };
-                let Some(user) = tx.create(user).await? else {
-                    return Err(ApiError::bad_request(core_codes::FAILED_TO_CREATE_USER));
-                };
-                let scim_user = row(scim_user_id, principal, &user.id, profile, email, 1, now);
+                let mut scim_user = row(scim_user_id, principal, &user.id, profile, email, 1, now);
+                scim_user.profile_user_id = manages.then(|| user.id.clone());
                 let Some(scim_user) = tx.create(scim_user).await? else {
                     return Err(ApiError::bad_request(core_codes::FAILED_TO_CREATE_USER));
                 };
@@ -341,8 +433,20 @@ async fn insert(
                 audit::record_user(tx, auth, principal, "user.created", &scim_user.id, &user.id)
                     .await?;
                 if let Some((api, organization_id)) = organization {
-                    let member = NewMember::new(organization_id, user.id.as_str(), &["member"]);
-                    api.within(tx).add_member(member).await?;
+                    let api = api.within(tx);
+                    // A linked user may already be a member (through another source, or by hand).
+                    let member = if linked {
+                        api.find_member(&organization_id, &user.id).await?
+                    } else {
+                        None
+                    };
+                    if member.is_none() {
+                        let member = NewMember::new(organization_id, user.id.as_str(), &["member"]);
+                        api.add_member(member).await?;
+                    }
+                }
+                if linked && !scim_user.active {
+                    revoke_if_inactive(tx, &user.id).await?;
                 }
                 Ok(scim_user)
             })
@@ -373,7 +477,9 @@ async fn update(
                 let env = auth.env();
                 let now = env.clock.now();
                 let email = bulwark_email(profile, &current.id);
-                follow_profile(tx, &current.user_id, profile, &email, now).await?;
+                if current.profile_user_id.is_some() {
+                    follow_profile(tx, &current.user_id, profile, &email, now).await?;
+                }
                 let mut next = row(
                     current.id.clone(),
                     principal,
@@ -384,6 +490,7 @@ async fn update(
                     current.created_at,
                 );
                 next.updated_at = now;
+                next.profile_user_id.clone_from(&current.profile_user_id);
                 let mut changes = next.to_row();
                 changes.take("id");
                 changes.take("createdAt");
@@ -526,6 +633,7 @@ fn row(
         family_name: profile.family_name.clone(),
         primary_email: email,
         active: profile.active,
+        profile_user_id: Some(user_id.to_owned()),
         attributes: profile.attributes.clone(),
         version,
         created_at,

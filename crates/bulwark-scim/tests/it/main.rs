@@ -9,6 +9,8 @@ mod dynamic_auth;
 #[cfg(test)]
 mod extensions;
 #[cfg(test)]
+mod identity;
+#[cfg(test)]
 mod managed;
 #[cfg(test)]
 mod metadata;
@@ -101,5 +103,29 @@ mod harness {
     /// `GET path` (below the base path) without credentials.
     pub(crate) async fn get(auth: &Auth, path: &str) -> Response {
         send(auth, Method::GET, path, &[]).await
+    }
+
+    /// `method /scim/v2<path>` with a bearer `token` and an optional `application/scim+json` body.
+    pub(crate) async fn scim_call(
+        auth: &Auth,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(format!("{ORIGIN}/api/auth/scim/v2{path}"))
+            .header("authorization", format!("Bearer {token}"));
+        if body.is_some() {
+            req = req.header("content-type", "application/scim+json");
+        }
+        let body = body.map_or_else(Bytes::new, |body| Bytes::from(body.to_string()));
+        let res = auth.handle(req.body(body).unwrap()).await;
+        Response {
+            status: res.status(),
+            headers: res.headers().clone(),
+            json: serde_json::from_slice(res.body()).unwrap_or(Value::Null),
+        }
     }
 }
