@@ -146,6 +146,7 @@ mod tests {
                 "doctest",
                 "parity",
                 "parity-live",
+                "conformance",
                 "doc"
             ]
         );

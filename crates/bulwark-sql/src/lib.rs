@@ -6,8 +6,8 @@
 //!
 //! Backend notes:
 //! - `SQLite` runs with foreign keys on, a 5 s busy timeout, `synchronous=NORMAL`, WAL for files, and
-//!   `case_sensitive_like` so LIKE is exact, and `PRAGMA optimize` when a connection opens and closes (so
-//!   the planner has table statistics); timestamps are fixed-width UTC text, so text order is time
+//!   `case_sensitive_like` so LIKE is exact, and `PRAGMA optimize` when a pooled connection closes (so
+//!   the planner gets table statistics); timestamps are fixed-width UTC text, so text order is time
 //!   order. Transactions start with `BEGIN IMMEDIATE`. An in-memory database uses a single connection, so
 //!   work outside an open transaction waits for it. Its `lower()` folds ASCII letters only.
 //! - `PostgreSQL` one-row writes lock their row (`FOR UPDATE`) and return it with `RETURNING`. Inside a

@@ -27,11 +27,10 @@ pub(crate) fn connect_options(url: &str) -> Result<(SqliteConnectOptions, bool),
         // LIKE is ASCII case-insensitive by default; the adapter contract wants it exact.
         .pragma("case_sensitive_like", "ON")
         // Table statistics let the planner drive a semi-join (`id IN (SELECT … FROM child …)`) from
-        // the child's index instead of walking every parent row: as SQLite recommends for long-lived
-        // connections, gather them when a connection opens (0x10002: tables that need it, bounded)
-        // and when it closes, reading at most `analysis_limit` rows per index.
+        // the child's index instead of walking every parent row: gather them when a pooled connection
+        // closes (`PRAGMA optimize`, reading at most `analysis_limit` rows per index). Not when one
+        // opens: `ANALYZE` writes, so it would wait for any open write transaction.
         .analysis_limit(400)
-        .pragma("optimize", "0x10002")
         .optimize_on_close(true, None);
     if !in_memory {
         options = options.journal_mode(SqliteJournalMode::Wal);
