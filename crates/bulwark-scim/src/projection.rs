@@ -82,12 +82,26 @@ impl Projection {
         let Value::Object(object) = resource else {
             return resource;
         };
-        Value::Object(match self {
-            Self::All => object,
+        let projected = match self {
+            Self::All => return Value::Object(object),
             Self::Include(selectors) => include(object, selectors),
             Self::Exclude(selectors) => exclude(object, selectors),
-        })
+        };
+        Value::Object(identity_first(projected))
     }
+}
+
+/// A projected resource opens with `schemas` and `id`, then keeps the resource's order, as upstream
+/// v1.7.1 writes it.
+fn identity_first(mut object: Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for key in ["schemas", "id"] {
+        if let Some(value) = object.shift_remove(key) {
+            out.insert(key.to_owned(), value);
+        }
+    }
+    out.extend(object);
+    out
 }
 
 fn selectors(

@@ -213,13 +213,20 @@ pub(crate) fn parse_user_with(
         extensions: extensions(&mut issues, object, declared),
         extension_schemas,
     };
-    if !issues.is_empty() {
+    // As zod, the refinements below still run after continuable issues (a string too short or too
+    // long), and not after a wrong type or shape.
+    if !issues.only_continuable() {
         return Err(issues.into_error());
     }
-    if input.emails.as_ref().is_none_or(Vec::is_empty)
-        && !is_email(&input.user_name)
-        && !missing_email.allows_none()
-    {
+    let emails_sent = input
+        .emails
+        .as_ref()
+        .is_some_and(|emails| !emails.is_empty())
+        || object
+            .get("emails")
+            .and_then(Value::as_array)
+            .is_some_and(|emails| !emails.is_empty());
+    if !emails_sent && !is_email(&input.user_name) && !missing_email.allows_none() {
         issues.add(
             "emails",
             "emails must contain an email when userName is not an email address",
@@ -339,6 +346,13 @@ impl Issues {
 
     fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether every issue is one after which zod still runs refinements: a length bound.
+    fn only_continuable(&self) -> bool {
+        self.0
+            .iter()
+            .all(|issue| issue.contains("] Too small") || issue.contains("] Too big"))
     }
 
     fn len(&self) -> usize {

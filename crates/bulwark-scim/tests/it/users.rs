@@ -296,7 +296,9 @@ async fn invalid_resources_answer_invalid_value() {
         // upstream: scim-http-contract.test.ts › SCIM HTTP contract › returns invalidValue for a constrained User attribute
         (
             json!({"schemas": [USER_SCHEMA], "userName": ""}),
-            "[body.userName] Too small: expected string to have >=1 characters".to_owned(),
+            "[body.userName] Too small: expected string to have >=1 characters; \
+             [body.emails] emails must contain an email when userName is not an email address"
+                .to_owned(),
         ),
         // upstream: scim-http-contract.test.ts › SCIM HTTP contract › rejects unknown User schema URIs
         (
