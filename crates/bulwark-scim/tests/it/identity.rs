@@ -1,10 +1,11 @@
 //! Identity resolution (`ScimOptions::resolve_user`, upstream v1.7.1's `identity.resolveUser`): a SCIM
 //! User being created either makes a new Bulwark user or links an existing one, managing its profile
 //! or preserving it; at most one source manages a user's profile, and one connection links a user once.
+//! v1.6.30's `linkExistingUsers` tests run here with a resolver that does what that option did.
 
 use std::sync::Arc;
 
-use bulwark_core::models::{Session, User};
+use bulwark_core::models::{Account, Session, User};
 use bulwark_core::{Auth, Row, Where};
 use bulwark_scim::ScimOptions;
 use bulwark_scim::models::ScimUser;
@@ -322,4 +323,129 @@ async fn a_resolver_error_is_answered_and_nothing_is_written() {
     let res = create(&auth, A, &user_body("ada", "ada@example.com", "Ada")).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.json);
     assert!(all::<User>(&auth).await.is_empty());
+}
+
+/// A resolver in the spirit of v1.6.30's `linkExistingUsers: { trustedDomains }`: a User whose
+/// email belongs to a trusted domain links the existing user of that email, keeping its profile.
+fn link_trusted_emails(trusted: &'static [&'static str]) -> IdentityResolver {
+    Arc::new(move |input| {
+        Box::pin(async move {
+            let Some(email) = input.primary_email else {
+                return Ok(IdentityResolution::Create);
+            };
+            let domain = email.rsplit_once('@').map(|(_, domain)| domain.to_owned());
+            if !domain.is_some_and(|domain| trusted.contains(&domain.as_str())) {
+                return Ok(IdentityResolution::Create);
+            }
+            let existing = input
+                .auth
+                .store()
+                .find_one::<User>(&Where::eq("email", email.as_str()))
+                .await?;
+            Ok(existing.map_or(IdentityResolution::Create, |user| {
+                IdentityResolution::Link {
+                    user_id: user.id,
+                    profile: ProfileAuthority::Preserve,
+                }
+            }))
+        })
+    })
+}
+
+/// An existing user of `email` with a password account.
+async fn signed_up(auth: &Auth, id: &str, email: &str, name: &str) -> User {
+    let now = auth.env().clock.now();
+    let user = User {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        email: email.to_owned(),
+        email_verified: false,
+        image: None,
+        created_at: now,
+        updated_at: now,
+        extra: Row::new(),
+    };
+    let user = auth.store().create(user).await.unwrap().unwrap();
+    let account = Account {
+        id: format!("{id}-account"),
+        account_id: user.id.clone(),
+        provider_id: "credential".to_owned(),
+        user_id: user.id.clone(),
+        access_token: None,
+        refresh_token: None,
+        id_token: None,
+        access_token_expires_at: None,
+        refresh_token_expires_at: None,
+        scope: None,
+        password: Some("hashed".to_owned()),
+        created_at: now,
+        updated_at: now,
+        extra: Row::new(),
+    };
+    auth.store().create(account).await.unwrap();
+    user
+}
+
+/// upstream: scim.test.ts › SCIM › POST /scim/v2/Users › should create a new account linked to an existing user
+/// upstream: scim.test.ts › SCIM › POST /scim/v2/Users › should only link a pre-existing user whose email domain is trusted
+#[tokio::test]
+async fn a_resolver_links_existing_users_of_trusted_domains_only() {
+    let auth = auth(Some(link_trusted_emails(&["trusted.com"])));
+    signed_up(&auth, "other", "user@other.com", "other").await;
+    let trusted = signed_up(&auth, "trusted", "user@trusted.com", "trusted").await;
+
+    let refused = create(
+        &auth,
+        A,
+        &json!({"schemas": [CORE_USER], "userName": "other", "emails": [{"value": "user@other.com"}]}),
+    )
+    .await;
+    assert_conflict(&refused, "A Better Auth User already uses this email");
+
+    let linked = create(
+        &auth,
+        A,
+        &json!({"schemas": [CORE_USER], "userName": "trusted", "emails": [{"value": "user@trusted.com"}]}),
+    )
+    .await;
+    assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.json);
+    assert_eq!(
+        linked.json["emails"],
+        json!([{"value": "user@trusted.com", "primary": true}])
+    );
+    assert_eq!(all::<User>(&auth).await.len(), 2);
+    let scim: Vec<ScimUser> = all(&auth).await;
+    assert_eq!(scim[0].user_id, trusted.id);
+    assert_eq!(the_user(&auth, &trusted.id).await.name, "trusted");
+}
+
+/// upstream: scim-users.test.ts › SCIM write-path access and validation › revokes sessions when create links and deactivates a pre-existing user
+#[tokio::test]
+async fn linking_an_inactive_user_ends_its_sessions() {
+    let auth = auth(Some(link_to("existing-user", ProfileAuthority::Preserve)));
+    existing_user(&auth).await;
+    assert_eq!(all::<Session>(&auth).await.len(), 1);
+    let mut body = user_body("ada", "ada@example.com", "Ada");
+    body["active"] = json!(false);
+    let res = create(&auth, A, &body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    assert_eq!(res.json["active"], false);
+    assert!(all::<Session>(&auth).await.is_empty());
+}
+
+/// upstream: scim-users.test.ts › SCIM write-path access and validation › unlinks the provider account instead of globally deleting a user with other identities
+#[tokio::test]
+async fn deleting_a_linked_user_keeps_a_user_with_other_identities() {
+    let auth = auth(Some(link_trusted_emails(&["example.com"])));
+    let user = signed_up(&auth, "ada", "ada@example.com", "Ada").await;
+    let res = create(&auth, A, &user_body("ada", "ada@example.com", "Ada")).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    let id = res.json["id"].as_str().unwrap();
+    let res = scim_call(&auth, Method::DELETE, &format!("/Users/{id}"), A, None).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.json);
+    assert!(all::<ScimUser>(&auth).await.is_empty());
+    assert_eq!(the_user(&auth, &user.id).await.email, "ada@example.com");
+    let accounts: Vec<Account> = all(&auth).await;
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].provider_id, "credential");
 }
