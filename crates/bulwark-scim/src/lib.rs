@@ -7,6 +7,37 @@
 //! connections defined in code with static credentials, or an application verifier (see
 //! [`options`]). The wire protocol is upstream v1.7.1's, which is RFC 7644's: `application/scim+json`,
 //! SCIM error bodies everywhere, `201` with `Location`, `PATCH` answering `200` with the resource.
+//!
+//! Every created SCIM User gets a new Bulwark user unless the application links it to one that
+//! already exists (users who signed up before the identity provider was connected), with
+//! [`ScimOptions::resolve_user`]. Decide on a stable mapping you own, never on an unverified email:
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use bulwark_core::Where;
+//! use bulwark_core::models::User;
+//! use bulwark_scim::ScimOptions;
+//! use bulwark_scim::options::{IdentityResolution, ProfileAuthority};
+//!
+//! let options = ScimOptions::default().resolve_user(Arc::new(|input| {
+//!     Box::pin(async move {
+//!         // Here: link verified users of the customer's own domain, keeping their profile.
+//!         let Some(email) = input.primary_email.filter(|e| e.ends_with("@customer.example")) else {
+//!             return Ok(IdentityResolution::Create);
+//!         };
+//!         let existing = input.auth.store().find_one::<User>(&Where::eq("email", email)).await?;
+//!         Ok(match existing.filter(|user| user.email_verified) {
+//!             Some(user) => IdentityResolution::Link {
+//!                 user_id: user.id,
+//!                 profile: ProfileAuthority::Preserve,
+//!             },
+//!             None => IdentityResolution::Create,
+//!         })
+//!     })
+//! }));
+//! # drop(options);
+//! ```
 
 pub mod audit;
 pub mod credentials;
