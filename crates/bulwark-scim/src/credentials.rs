@@ -299,7 +299,7 @@ fn static_credential(options: &ScimOptions, token: &str, now: OffsetDateTime) ->
 
 /// Whether `value` is an identifier upstream accepts for a connection, domain or credential: trimmed
 /// and 1–255 characters.
-fn is_identifier(value: &str) -> bool {
+pub(crate) fn is_identifier(value: &str) -> bool {
     !value.is_empty() && value.trim() == value && value.chars().count() <= 255
 }
 

@@ -413,7 +413,7 @@ impl ScimOptions {
         let mut tokens = std::collections::HashSet::new();
         for connection in &self.connections {
             let id = connection.id.as_str();
-            if id.trim() != id || id.is_empty() || id.chars().count() > 255 {
+            if !crate::credentials::is_identifier(id) {
                 problems.push(
                     "SCIM connection ids must be trimmed and contain between 1 and 255 characters."
                         .to_owned(),
@@ -437,7 +437,7 @@ impl ScimOptions {
             let mut credential_ids = std::collections::HashSet::new();
             for credential in &connection.credentials {
                 let cid = credential.id.as_str();
-                if cid.trim() != cid || cid.is_empty() || cid.chars().count() > 255 {
+                if !crate::credentials::is_identifier(cid) {
                     problems.push("SCIM credential ids must be trimmed and contain between 1 and 255 characters.".to_owned());
                 }
                 if !credential_ids.insert(cid) {

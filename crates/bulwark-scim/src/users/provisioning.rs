@@ -204,20 +204,7 @@ pub(crate) async fn delete(
         .transaction(move |tx| {
             Box::pin(async move {
                 let (auth, principal, id) = (&owned_auth, &owned_principal, owned_id.as_str());
-                // The membership goes first, through the organization plugin's API (its hooks run),
-                // in the same transaction: a failure anywhere leaves the membership in place.
-                if let Some((api, organization_id)) = organization {
-                    let Some(current) = tx.find_one::<ScimUser>(&scoped(principal, id)).await?
-                    else {
-                        return Err(ApiError::message_only(StatusCode::NOT_FOUND, NOT_FOUND));
-                    };
-                    let api = api.within(tx);
-                    let member = api.find_member(&organization_id, &current.user_id).await?;
-                    if let Some(member) = member {
-                        api.remove_member(&organization_id, &member.id).await?;
-                    }
-                }
-                remove(tx, auth, principal, id, delete_users).await
+                remove(tx, auth, principal, id, delete_users, organization).await
             })
         })
         .await
@@ -395,14 +382,14 @@ async fn insert(
                         profile: authority,
                     } => {
                         let manages = authority == ProfileAuthority::Manage;
-                        if manages {
-                            follow_profile(tx, &user_id, profile, &email, now).await?;
-                        }
-                        let Some(user) = tx
-                            .find_one::<User>(&Where::eq("id", user_id.as_str()))
-                            .await?
-                        else {
-                            return Err(ApiError::message_only(StatusCode::CONFLICT, USER_GONE));
+                        let user = if manages {
+                            follow_profile(tx, &user_id, profile, &email, now).await?
+                        } else {
+                            tx.find_one::<User>(&Where::eq("id", user_id.as_str()))
+                                .await?
+                                .ok_or_else(|| {
+                                    ApiError::message_only(StatusCode::CONFLICT, USER_GONE)
+                                })?
                         };
                         (user, manages, true)
                     }
@@ -525,14 +512,14 @@ async fn update(
 }
 
 /// The Bulwark user follows the primary email (`email`, no longer verified when it changes) and the
-/// display name; another user's email is a 409.
+/// display name; another user's email is a 409. Returns the user as it now is.
 async fn follow_profile(
     tx: &Store,
     user_id: &str,
     profile: &CanonicalUser,
     email: &str,
     now: time::OffsetDateTime,
-) -> Result<(), ApiError> {
+) -> Result<User, ApiError> {
     let Some(user) = tx.find_one::<User>(&Where::eq("id", user_id)).await? else {
         return Err(ApiError::message_only(StatusCode::CONFLICT, USER_GONE));
     };
@@ -544,27 +531,36 @@ async fn follow_profile(
     if user.name != profile.display_name {
         changes.set("name", profile.display_name.as_str());
     }
-    if !changes.is_empty() {
-        changes.set("updatedAt", now);
-        tx.update::<User>(&Where::eq("id", user_id), changes)
-            .await?;
+    if changes.is_empty() {
+        return Ok(user);
     }
-    Ok(())
+    changes.set("updatedAt", now);
+    tx.update::<User>(&Where::eq("id", user_id), changes)
+        .await?
+        .ok_or_else(|| ApiError::message_only(StatusCode::CONFLICT, USER_GONE))
 }
 
 /// Deletes the SCIM user `id` in `tx`, and the Bulwark user too when it is unused; sessions are revoked
-/// when no active SCIM user links the Bulwark user any more. Returns the removed row and whether the
-/// Bulwark user was deleted.
+/// when no active SCIM user links the Bulwark user any more. For an organization-scoped connection the
+/// user's membership goes first, through the organization plugin's API (its hooks run), in the same
+/// transaction. Returns the removed row and whether the Bulwark user was deleted.
 async fn remove(
     tx: &Store,
     auth: &Auth,
     principal: &Principal,
     id: &str,
     delete_users: DeleteUsers,
+    organization: Option<(OrganizationApi, String)>,
 ) -> Result<(ScimUser, bool), ApiError> {
     let Some(current) = tx.find_one::<ScimUser>(&scoped(principal, id)).await? else {
         return Err(ApiError::message_only(StatusCode::NOT_FOUND, NOT_FOUND));
     };
+    if let Some((api, organization_id)) = organization {
+        let api = api.within(tx);
+        if let Some(member) = api.find_member(&organization_id, &current.user_id).await? {
+            api.remove_member(&organization_id, &member.id).await?;
+        }
+    }
     tx.delete_many::<ScimEmail>(&Where::eq("scimUserId", current.id.as_str()))
         .await?;
     tx.delete_many::<ScimUserAttribute>(&Where::eq("scimUserId", current.id.as_str()))
