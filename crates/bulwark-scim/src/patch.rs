@@ -61,8 +61,7 @@ pub(crate) fn apply_under(
     missing_email: MissingEmail,
 ) -> Result<Value, ScimError> {
     let operations = operations(body)?;
-    let mut patch = Patch::new(resource, declared);
-    patch.missing_email = missing_email;
+    let mut patch = Patch::new(resource, declared, missing_email);
     for operation in operations {
         patch.operation(operation)?;
     }
@@ -362,7 +361,7 @@ struct Patch<'d> {
 }
 
 impl<'d> Patch<'d> {
-    fn new(resource: &Value, declared: &'d [SchemaExtension]) -> Self {
+    fn new(resource: &Value, declared: &'d [SchemaExtension], missing_email: MissingEmail) -> Self {
         let document = resource.as_object().cloned().unwrap_or_default();
         let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
         let name = document.get("name");
@@ -396,7 +395,7 @@ impl<'d> Patch<'d> {
             profile,
             document,
             declared,
-            missing_email: MissingEmail::Reject,
+            missing_email,
         }
     }
 

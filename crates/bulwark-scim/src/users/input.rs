@@ -334,33 +334,42 @@ fn normalize_boolean(value: &mut Value) {
     *value = Value::Bool(parsed);
 }
 
-/// Validation issues in upstream's form `[body.<path>] <message>`.
+/// Validation issues in upstream's form `[body.<path>] <message>`, and how many of them are length
+/// bounds (zod's continuable issues).
 #[derive(Debug, Default)]
-struct Issues(Vec<String>);
+struct Issues {
+    messages: Vec<String>,
+    bounds: usize,
+}
 
 impl Issues {
     fn add(&mut self, path: &str, message: impl fmt::Display) {
         let separator = if path.is_empty() { "" } else { "." };
-        self.0.push(format!("[body{separator}{path}] {message}"));
+        self.messages
+            .push(format!("[body{separator}{path}] {message}"));
+    }
+
+    /// A length bound (`Too small: …`, `Too big: …`): zod still runs the refinements after it.
+    fn bound(&mut self, path: &str, message: impl fmt::Display) {
+        self.add(path, message);
+        self.bounds += 1;
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.messages.is_empty()
     }
 
     /// Whether every issue is one after which zod still runs refinements: a length bound.
     fn only_continuable(&self) -> bool {
-        self.0
-            .iter()
-            .all(|issue| issue.contains("] Too small") || issue.contains("] Too big"))
+        self.bounds == self.messages.len()
     }
 
     fn len(&self) -> usize {
-        self.0.len()
+        self.messages.len()
     }
 
     fn into_error(self) -> ScimError {
-        ScimError::invalid_value(self.0.join("; "))
+        ScimError::invalid_value(self.messages.join("; "))
     }
 }
 
@@ -403,11 +412,11 @@ fn trimmed(issues: &mut Issues, path: &str, value: Option<&Value>, max: usize) -
     };
     let text = raw.trim();
     if text.is_empty() {
-        issues.add(path, "Too small: expected string to have >=1 characters");
+        issues.bound(path, "Too small: expected string to have >=1 characters");
         return None;
     }
     if js_length(text) > max {
-        issues.add(
+        issues.bound(
             path,
             format!("Too big: expected string to have <={max} characters"),
         );
@@ -437,7 +446,7 @@ fn array<'v>(
         return None;
     };
     if values.len() > max {
-        issues.add(
+        issues.bound(
             path,
             format!("Too big: expected array to have <={max} items"),
         );
@@ -474,9 +483,9 @@ fn schemas(
         }
     }
     if values.is_empty() {
-        issues.add("schemas", "Too small: expected array to have >=1 items");
+        issues.bound("schemas", "Too small: expected array to have >=1 items");
     } else if values.len() > max_schemas {
-        issues.add(
+        issues.bound(
             "schemas",
             format!("Too big: expected array to have <={max_schemas} items"),
         );
@@ -569,7 +578,7 @@ fn emails(issues: &mut Issues, value: Option<&Value>) -> Option<Vec<EmailInput>>
                 None
             }
             Some(Value::String(address)) if js_length(address) > EMAIL => {
-                issues.add(
+                issues.bound(
                     &format!("{path}.value"),
                     format!("Too big: expected string to have <={EMAIL} characters"),
                 );
