@@ -32,6 +32,8 @@ mod ops;
 mod postgres;
 mod query;
 mod sqlite;
+#[cfg(test)]
+mod sqlite_plan;
 mod transaction;
 
 use std::fmt;

@@ -488,8 +488,7 @@ mod tests {
         use bulwark_core::adapter::{Sort, Where};
         use bulwark_core::schema::{FieldDef, FieldType, ModelDef, Schema};
         use sea_query::SelectStatement;
-        use sea_query_binder::SqlxBinder as _;
-        use sqlx::{Connection as _, Row as _, SqliteConnection};
+        use sqlx::{Connection as _, SqliteConnection};
 
         use crate::condition::Scope;
         use crate::dialect::Dialect;
@@ -526,27 +525,7 @@ mod tests {
             conn
         }
 
-        /// One step of a plan: its id, its parent's id, and what it does.
-        struct Step {
-            id: i64,
-            parent: i64,
-            detail: String,
-        }
-
-        async fn plan(conn: &mut SqliteConnection, stmt: &SelectStatement) -> Vec<Step> {
-            let (sql, values) = stmt.build_sqlx(sea_query::SqliteQueryBuilder);
-            sqlx::query_with(&format!("EXPLAIN QUERY PLAN {sql}"), values)
-                .fetch_all(&mut *conn)
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| Step {
-                    id: row.get("id"),
-                    parent: row.get("parent"),
-                    detail: row.get("detail"),
-                })
-                .collect()
-        }
+        use crate::sqlite_plan::explain as plan;
 
         /// The page of 100 at `offset` of connection `c1`, in creation order and then by id.
         fn page(schema: &Schema, offset: u64) -> SelectStatement {

@@ -298,8 +298,7 @@ mod sqlite_plans {
     use bulwark_core::adapter::{Exists, Sort, Where};
     use bulwark_core::schema::{FieldDef, FieldType, ModelDef, Schema};
     use sea_query::SelectStatement;
-    use sea_query_binder::SqlxBinder as _;
-    use sqlx::{Connection as _, Row as _, SqliteConnection};
+    use sqlx::{Connection as _, SqliteConnection};
 
     use crate::condition::Scope;
     use crate::dialect::Dialect;
@@ -351,13 +350,10 @@ mod sqlite_plans {
 
     /// The detail lines of `EXPLAIN QUERY PLAN` for `stmt`.
     async fn plan(conn: &mut SqliteConnection, stmt: &SelectStatement) -> Vec<String> {
-        let (sql, values) = stmt.build_sqlx(sea_query::SqliteQueryBuilder);
-        sqlx::query_with(&format!("EXPLAIN QUERY PLAN {sql}"), values)
-            .fetch_all(&mut *conn)
+        crate::sqlite_plan::explain(conn, stmt)
             .await
-            .unwrap()
-            .iter()
-            .map(|row| row.get::<String, _>("detail"))
+            .into_iter()
+            .map(|step| step.detail)
             .collect()
     }
 
