@@ -14,18 +14,16 @@ use bulwark_scim::ScimOptions;
 use bulwark_scim::credentials::{Scopes, VerifiedBearer};
 use bulwark_scim::models::ScimUser;
 use bulwark_scim::options::{BearerRequest, StaticConnection};
-use bytes::Bytes;
-use http::{Method, Request, StatusCode, header};
+use http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use tokio::sync::Notify;
 
-use crate::harness::{ORIGIN, Response, auth_with};
+use crate::harness::{Response, auth_with, scim_call};
 
 const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const SCIM_JSON: &str = "application/scim+json";
 /// The harness clock's time.
 const NOW: OffsetDateTime = datetime!(2026-01-01 00:00:00 UTC);
 
@@ -163,21 +161,7 @@ async fn call(
     token: &str,
     body: Option<Value>,
 ) -> Response {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(format!("{ORIGIN}/api/auth/scim/v2{path}"))
-        .header(header::ACCEPT, SCIM_JSON)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    if body.is_some() {
-        req = req.header(header::CONTENT_TYPE, SCIM_JSON);
-    }
-    let body = body.map_or_else(Bytes::new, |b| Bytes::from(b.to_string()));
-    let res = auth.handle(req.body(body).unwrap()).await;
-    Response {
-        status: res.status(),
-        headers: res.headers().clone(),
-        json: serde_json::from_slice(res.body()).unwrap_or(Value::Null),
-    }
+    scim_call(auth, method, path, token, body.as_ref()).await
 }
 
 async fn create_user(auth: &Auth, token: &str, user: Value) -> Response {
